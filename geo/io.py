@@ -1,0 +1,324 @@
+"""Validating loaders for the datasets in ``data/``.
+
+Each loader returns a :class:`geo.model.LoadResult`: the clean data plus every rejected item
+with its reasons. Loaders take paths or text and never touch streamlit; the app caches them at
+its boundary.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from geo.model import (
+    INCIDENT_COLUMNS,
+    INCIDENT_EXTRA_COLUMNS,
+    LoadResult,
+    Rejected,
+    check_feature_properties,
+    check_incident,
+    check_timeline_entry,
+    is_blank,
+)
+
+DATA_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data"
+CRS: Final[str] = "EPSG:4326"
+ACCEPTED_CRS_NAMES: Final[frozenset[str]] = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "EPSG:4326",
+    }
+)
+FEATURE_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "layer",
+    "name",
+    "name_ar",
+    "status",
+    "disputed",
+    "valid_from",
+    "valid_to",
+    "date_precision",
+    "basis",
+    "confidence",
+    "sources",
+    "status_changes",
+    "notes",
+    "attribution",
+    "licence",
+)
+
+
+class DatasetError(ValueError):
+    """A whole file could not be read (not one bad item: those are rejected, not raised)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Layer features (GeoJSON FeatureCollections)
+
+
+def _read_text(source: str | Path | bytes) -> str:
+    if isinstance(source, bytes):
+        return source.decode("utf-8-sig")
+    if isinstance(source, Path):
+        return source.read_text(encoding="utf-8-sig")
+    return source
+
+
+def parse_feature_collection(text: str, dataset: str) -> list[Mapping[str, Any]]:
+    """Parse GeoJSON text into its feature list, or raise DatasetError with a clear reason."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{dataset}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise DatasetError(f"{dataset}: expected a GeoJSON FeatureCollection, found {kind!r}")
+    crs = doc.get("crs")
+    if crs is not None:
+        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+        if name not in ACCEPTED_CRS_NAMES:
+            raise DatasetError(
+                f"{dataset}: coordinates must be WGS84 lon/lat (EPSG:4326); the file declares "
+                f"CRS {name!r}. Reproject it first."
+            )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise DatasetError(f"{dataset}: 'features' is not a list")
+    return features
+
+
+def geometry_problems(geom: Any) -> list[str]:
+    """Reasons a geometry cannot be used (empty list when fine)."""
+    if geom is None or geom.is_empty:
+        return ["empty geometry"]
+    reasons: list[str] = []
+    if shapely.has_z(geom):
+        reasons.append("3D geometry: coordinates must be 2D lon/lat")
+    if not geom.is_valid:
+        reasons.append(f"invalid geometry: {explain_validity(geom)}")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        reasons.append("coordinates are not lon/lat degrees (out of range)")
+    return reasons
+
+
+def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadResult:
+    """Load one FeatureCollection of layer features. Raises DatasetError if unreadable."""
+    features = parse_feature_collection(_read_text(source), dataset)
+    rows: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    for index, feature in enumerate(features):
+        label = f"feature {index + 1}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
+            continue
+        props = feature.get("properties") or {}
+        if isinstance(props.get("id"), str) and props["id"].strip():
+            label = props["id"]
+        reasons = check_feature_properties(props)
+        geom = None
+        try:
+            geom = shape(feature["geometry"]) if feature.get("geometry") else None
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError) as exc:
+            reasons.append(f"unreadable geometry: {exc}")
+        else:
+            reasons += geometry_problems(geom)
+        if label in seen:
+            reasons.append(f"duplicate id {label!r}")
+        if reasons:
+            rejected.append(Rejected(dataset, label, tuple(reasons)))
+            continue
+        seen.add(label)
+        rows.append({col: props.get(col) for col in FEATURE_COLUMNS})
+        geoms.append(geom)
+    frame = gpd.GeoDataFrame(rows, columns=list(FEATURE_COLUMNS), geometry=geoms, crs=CRS)
+    frame = _normalise_feature_frame(frame, dataset)
+    return LoadResult(frame, rejected)
+
+
+def _normalise_feature_frame(frame: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDataFrame:
+    frame["valid_to"] = frame["valid_to"].where(frame["valid_to"].notna(), None)
+    frame["disputed"] = frame["disputed"].fillna(False).astype(bool)
+    frame["date_precision"] = frame["date_precision"].fillna("day")
+    for col in ("name_ar", "notes"):
+        frame[col] = frame[col].fillna("")
+    frame["status_changes"] = [c if isinstance(c, list) else [] for c in frame["status_changes"]]
+    frame["dataset"] = dataset
+    return frame
+
+
+def empty_features() -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(columns=[*FEATURE_COLUMNS, "dataset"], geometry=[], crs=CRS)
+    return frame
+
+
+def load_layers(data_dir: Path = DATA_DIR) -> LoadResult:
+    """Load every ``data/layers/*.geojson`` and check that ids are unique across files."""
+    frames: list[gpd.GeoDataFrame] = []
+    rejected: list[Rejected] = []
+    for path in sorted((data_dir / "layers").glob("*.geojson")):
+        try:
+            result = load_feature_collection(path, path.name)
+        except (DatasetError, OSError, UnicodeDecodeError) as exc:
+            rejected.append(Rejected(path.name, "(whole file)", (str(exc),)))
+            continue
+        frames.append(result.data)
+        rejected += result.rejected
+    if not frames:
+        return LoadResult(empty_features(), rejected)
+    merged = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS)
+    dup = merged["id"].duplicated(keep="first")
+    for _, row in merged[dup].iterrows():
+        rejected.append(
+            Rejected(row["dataset"], row["id"], (f"duplicate id {row['id']!r} across files",))
+        )
+    return LoadResult(merged[~dup].reset_index(drop=True), rejected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Incidents (CSV in our schema)
+
+_INCIDENT_DTYPES: Final[dict[str, str]] = {c: "string" for c in INCIDENT_COLUMNS}
+
+
+def load_incidents_csv(source: str | Path | bytes, dataset: str) -> LoadResult:
+    """Load incidents in our schema (ACLED-compatible columns). Raises DatasetError if unreadable."""
+    text = _read_text(source)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DatasetError(f"{dataset}: not a readable CSV ({exc})") from None
+    missing = [c for c in ("event_id_cnty", "event_date", "latitude", "longitude") if c not in frame]
+    if missing:
+        raise DatasetError(f"{dataset}: missing required columns: {', '.join(missing)}")
+    return validate_incident_rows(frame, dataset)
+
+
+def validate_incident_rows(frame: pd.DataFrame, dataset: str) -> LoadResult:
+    """Validate incident rows already in our column names; build the clean GeoDataFrame."""
+    known = set(INCIDENT_COLUMNS) | set(INCIDENT_EXTRA_COLUMNS)
+    ignored = [c for c in frame.columns if c not in known]
+    for col in (*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS):
+        if col not in frame:
+            frame[col] = ""
+    frame = frame[[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS]].fillna("")
+    rejected: list[Rejected] = []
+    keep: list[bool] = []
+    seen: set[str] = set()
+    for pos, row in enumerate(frame.to_dict("records")):
+        reasons = check_incident(row)
+        ident = str(row.get("event_id_cnty") or "").strip()
+        if ident and ident in seen:
+            reasons.append(f"duplicate event_id_cnty {ident!r}")
+        seen.add(ident)
+        if reasons:
+            rejected.append(Rejected(dataset, f"row {pos + 2} ({ident or 'no id'})", tuple(reasons)))
+        keep.append(not reasons)
+    clean = frame[keep].copy()
+    return LoadResult(incident_frame(clean), rejected, ignored)
+
+
+def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Type the columns of validated incident rows and add point geometry."""
+    out = frame.copy()
+    out["latitude"] = pd.to_numeric(out["latitude"]).astype(float)
+    out["longitude"] = pd.to_numeric(out["longitude"]).astype(float)
+    out["fatalities"] = pd.to_numeric(out["fatalities"].replace("", None)).astype("Int64")
+    out["geo_precision"] = (
+        pd.to_numeric(out["geo_precision"].replace("", None)).fillna(1).astype(int)
+    )
+    out["time_precision"] = (
+        pd.to_numeric(out["time_precision"].replace("", None)).fillna(1).astype(int)
+    )
+    # Dates stay ISO strings: GeoDataFrame.to_json cannot serialise date columns.
+    out["event_date"] = pd.to_datetime(out["event_date"]).dt.strftime("%Y-%m-%d")
+    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=CRS)
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry.tolist(), crs=CRS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Timeline (JSON list of entries)
+
+
+def load_timeline(
+    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
+) -> LoadResult:
+    """Load timeline entries; each ``changes`` id must resolve to a known layer feature."""
+    try:
+        doc = json.loads(_read_text(source))
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{dataset}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(doc, list):
+        raise DatasetError(f"{dataset}: expected a JSON list of timeline entries")
+    known = set(feature_ids)
+    clean: list[dict[str, Any]] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(doc):
+        if not isinstance(entry, dict):
+            rejected.append(Rejected(dataset, f"entry {index + 1}", ("not an object",)))
+            continue
+        label = str(entry.get("id") or f"entry {index + 1}")
+        reasons = check_timeline_entry(entry)
+        if not reasons:
+            unresolved = [c for c in entry.get("changes", []) if c not in known]
+            if unresolved:
+                reasons.append(f"unknown feature ids in changes: {', '.join(unresolved)}")
+        if label in seen:
+            reasons.append(f"duplicate id {label!r}")
+        seen.add(label)
+        if reasons:
+            rejected.append(Rejected(dataset, label, tuple(reasons)))
+        else:
+            clean.append(entry)
+    clean.sort(key=lambda e: (e["date"], e["id"]))
+    return LoadResult(clean, rejected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Everything in data/
+
+
+def load_all(data_dir: Path = DATA_DIR) -> dict[str, LoadResult]:
+    """Load every dataset in data/. Whole-file failures become rejected items too."""
+    layers = load_layers(data_dir)
+    results: dict[str, LoadResult] = {"layers": layers}
+    ids = list(layers.data["id"])
+    loaders = {
+        "incidents": (data_dir / "incidents.csv", load_incidents_csv, ()),
+        "timeline": (data_dir / "timeline.json", load_timeline, (ids,)),
+    }
+    for name, (path, loader, extra) in loaders.items():
+        try:
+            results[name] = loader(path, path.name, *extra)
+        except (DatasetError, OSError, UnicodeDecodeError) as exc:
+            empty: Any = [] if name == "timeline" else incident_frame(
+                pd.DataFrame(columns=[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS])
+            )
+            results[name] = LoadResult(empty, [Rejected(path.name, "(whole file)", (str(exc),))])
+    return results
+
+
+def write_csv_rows(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> str:
+    """Write rows as CSV text (used by build scripts and exports)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if is_blank(v) else v) for k, v in row.items()})
+    return buffer.getvalue()

@@ -1,0 +1,111 @@
+"""Time: the state of every layer at a date, incident windows, and the negotiation track."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+
+#: The day the 1974 regime ended on the ground; "everything since" windows start here.
+FALL_OF_ASSAD: Final[dt.date] = dt.date(2024, 12, 8)
+DEFAULT_WINDOW_DAYS: Final[int] = 30
+#: Window choices offered in the UI: days, or None for "since 8 Dec 2024".
+WINDOW_CHOICES: Final[dict[str, int | None]] = {
+    "7 days": 7,
+    "30 days": 30,
+    "90 days": 90,
+    "365 days": 365,
+    "since 8 Dec 2024": None,
+}
+
+
+def _iso(day: dt.date | str) -> str:
+    return day if isinstance(day, str) else day.isoformat()
+
+
+def status_on(
+    base_status: str, changes: Sequence[Mapping[str, Any]], base_disputed: bool, day: str
+) -> tuple[str, bool, str]:
+    """Status, disputed flag and the note in force on ``day`` (ISO) after status changes."""
+    status, disputed, note = base_status, base_disputed, ""
+    for change in changes:
+        if str(change.get("date", "")) <= day:
+            status = str(change.get("status", status))
+            disputed = bool(change.get("disputed", disputed))
+            note = str(change.get("note", ""))
+    return status, disputed, note
+
+
+def state_at(features: gpd.GeoDataFrame, day: dt.date | str) -> gpd.GeoDataFrame:
+    """The features that hold on ``day``, each with its status on that day.
+
+    A feature holds when ``valid_from <= day`` and (``valid_to`` is open or ``day < valid_to``).
+    Columns ``status_on_date``, ``disputed_on_date`` and ``status_note`` are added.
+    """
+    iso = _iso(day)
+    starts = features["valid_from"].astype(str)
+    ends = features["valid_to"]
+    holds = (starts <= iso) & (ends.isna() | (ends.astype(str) > iso))
+    out = features[holds].copy()
+    states = [
+        status_on(row.status, row.status_changes, bool(row.disputed), iso)
+        for row in out.itertuples()
+    ]
+    out["status_on_date"] = [s[0] for s in states]
+    out["disputed_on_date"] = [s[1] for s in states]
+    out["status_note"] = [s[2] for s in states]
+    return out
+
+
+def window_start(end: dt.date, days: int | None) -> dt.date:
+    """First day of an incident window of ``days`` ending on ``end`` (None: since 8 Dec 2024)."""
+    if days is None:
+        return min(FALL_OF_ASSAD, end)
+    return end - dt.timedelta(days=max(days, 1) - 1)
+
+
+def incidents_in_window(
+    incidents: gpd.GeoDataFrame, end: dt.date, days: int | None = DEFAULT_WINDOW_DAYS
+) -> gpd.GeoDataFrame:
+    """Incidents dated within the window that ends on ``end`` (both ends included)."""
+    start = _iso(window_start(end, days))
+    dates = incidents["event_date"].astype(str)
+    return incidents[(dates >= start) & (dates <= _iso(end))]
+
+
+def weekly_counts(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per week (weeks start on Monday) and event type: week, event_type, count."""
+    if incidents.empty:
+        return pd.DataFrame({"week": [], "event_type": [], "count": []})
+    dates = pd.to_datetime(incidents["event_date"])
+    week = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"week": week, "event_type": incidents["event_type"].to_numpy()})
+    return frame.groupby(["week", "event_type"]).size().reset_index(name="count")
+
+
+def entry_index(entries: Sequence[Mapping[str, Any]], entry_id: str | None) -> int | None:
+    for index, entry in enumerate(entries):
+        if entry.get("id") == entry_id:
+            return index
+    return None
+
+
+def step(entries: Sequence[Mapping[str, Any]], day: dt.date | str, direction: int) -> Any:
+    """The next (direction=+1) or previous (-1) timeline entry strictly after/before ``day``."""
+    iso = _iso(day)
+    if direction > 0:
+        later = [e for e in entries if str(e["date"]) > iso]
+        return later[0] if later else None
+    earlier = [e for e in entries if str(e["date"]) < iso]
+    return earlier[-1] if earlier else None
+
+
+def entries_near(
+    entries: Sequence[Mapping[str, Any]], day: dt.date, days: int = 30
+) -> list[Mapping[str, Any]]:
+    """Timeline entries within ``days`` of ``day`` (either side)."""
+    low, high = _iso(day - dt.timedelta(days=days)), _iso(day + dt.timedelta(days=days))
+    return [e for e in entries if low <= str(e["date"]) <= high]
