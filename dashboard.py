@@ -1,0 +1,20 @@
+"""Entry point: page config, the shared sidebar and the router over pages/."""
+
+import streamlit as st
+
+from ui import sidebar
+
+st.set_page_config(
+    page_title="Syria–Israel security track: frontier map",
+    page_icon=":material/map:",
+    layout="wide",
+)
+
+PAGES = [
+    st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("pages/sources.py", title="Sources and data quality", icon=":material/fact_check:"),
+]
+
+navigation = st.navigation(PAGES)
+sidebar.render()
+navigation.run()

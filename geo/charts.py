@@ -1,0 +1,94 @@
+"""Altair charts: the negotiation track with incidents per week, and the current date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import altair as alt
+import pandas as pd
+
+from geo import styles
+from geo.timeline import weekly_counts
+
+SELECTION: Final[str] = "pick"
+KIND_ORDER: Final[list[str]] = [
+    "agreement", "round_of_talks", "meeting", "proposal", "statement", "military_development",
+]
+
+
+def timeline_frame(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": e["id"], "date": e["date"], "kind": e["kind"].replace("_", " "),
+            "title": e["title"], "confidence": e.get("confidence", ""),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["id", "date", "kind", "title", "confidence"])
+
+
+def timeline_chart(
+    entries: Sequence[Mapping[str, Any]],
+    incidents: pd.DataFrame,
+    current: dt.date,
+    start: dt.date,
+    end: dt.date,
+    selected: str | None = None,
+) -> alt.VConcatChart:
+    """Negotiation events (clickable) above incidents per week; a rule marks ``current``."""
+    events = timeline_frame(entries)
+    events = events[(events["date"] >= start.isoformat()) & (events["date"] <= end.isoformat())]
+    pick = alt.selection_point(
+        name=SELECTION, fields=["id"], on="click", clear=False,
+        value=[{"id": selected}] if selected else None,
+    )
+    scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
+    x = alt.X("date:T", title=None, scale=scale)
+    rule = alt.Chart(pd.DataFrame({"date": [current.isoformat()]})).mark_rule(
+        color="#c0392b", strokeWidth=2
+    ).encode(x=x)
+    dots = (
+        alt.Chart(events)
+        .mark_point(filled=True, size=140, cursor="pointer")
+        .encode(
+            x=x,
+            y=alt.Y("kind:N", title=None, sort=[k.replace("_", " ") for k in KIND_ORDER]),
+            color=alt.Color("kind:N", legend=None),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+            tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "title:N", "confidence:N"],
+        )
+        .add_params(pick)
+    )
+    track = (dots + rule).properties(height=170, title="Negotiation track (click an event)")
+    weekly = weekly_counts(incidents)
+    domain = sorted(set(weekly["event_type"])) if not weekly.empty else []
+    bars = (
+        alt.Chart(weekly)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title=None, scale=scale),
+            y=alt.Y("count:Q", title="incidents / week"),
+            color=alt.Color(
+                "event_type:N",
+                scale=alt.Scale(domain=domain, range=[styles.event_color(t) for t in domain]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=["week:T", "event_type:N", "count:Q"],
+        )
+    )
+    counts = (bars + rule).properties(height=110, title="Incidents per week (all loaded)")
+    return alt.vconcat(track, counts).resolve_scale(color="independent")
+
+
+def picked_id(selection_state: Any) -> str | None:
+    """The event id chosen on the chart, from streamlit's selection state."""
+    try:
+        picked = selection_state["selection"][SELECTION]
+    except (KeyError, TypeError):
+        return None
+    if isinstance(picked, list) and picked and isinstance(picked[0], Mapping):
+        value = picked[0].get("id")
+        return str(value) if value else None
+    return None

@@ -1,0 +1,161 @@
+"""The shareable view: date, incident window, layers, basemap, map centre and zoom, event.
+
+Pure functions turn URL query parameters into a :class:`ViewState` and back. Invalid values
+fall back to defaults, so a hand-edited or stale link still opens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any, Final
+from urllib.parse import urlencode
+
+#: Layer groups the user can toggle; each maps to layer kinds in the data model.
+LAYER_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "lines_1974": ("area_of_separation", "alpha_line", "bravo_line"),
+    "limitation": ("area_of_limitation", "limitation_line"),
+    "second_opinion": ("ceasefire_line_ne", "undof_limit_ne"),
+    "golan": ("golan",),
+    "hermon": ("hermon",),
+    "positions": ("position",),
+    "incidents": (),
+    "proposals": ("proposal_no_fly", "proposal_buffer_zone", "proposal_point"),
+    "demands": ("demand_area", "demand_line"),
+    "governorates": ("admin",),
+    "districts": ("admin",),
+    "places": ("place",),
+    "countries": ("country",),
+}
+GROUP_LABELS: Final[dict[str, str]] = {
+    "lines_1974": "1974 lines and Area of Separation",
+    "limitation": "Areas of Limitation (schematic)",
+    "second_opinion": "Natural Earth lines (second opinion)",
+    "golan": "Golan Heights (disputed)",
+    "hermon": "Mount Hermon",
+    "positions": "Reported Israeli positions",
+    "incidents": "Incidents",
+    "proposals": "Israeli proposal (schematic)",
+    "demands": "Demands of each side",
+    "governorates": "Governorates (OCHA)",
+    "districts": "Districts (WOF)",
+    "places": "Place labels",
+    "countries": "Country outlines",
+}
+DEFAULT_LAYERS: Final[tuple[str, ...]] = (
+    "lines_1974", "limitation", "golan", "hermon", "positions", "incidents", "proposals",
+    "demands", "governorates",
+)
+BASEMAPS: Final[tuple[str, ...]] = ("offline", "osm", "satellite", "topo", "light")
+#: Preset views: name -> (lat, lon, zoom).
+PRESETS: Final[dict[str, tuple[float, float, int]]] = {
+    "Area of Separation": (33.05, 35.85, 10),
+    "Mount Hermon": (33.39, 35.85, 12),
+    "Quneitra": (33.12, 35.84, 12),
+    "Damascus to the Golan": (33.25, 36.0, 9),
+}
+DEFAULT_CENTER: Final[tuple[float, float, int]] = PRESETS["Area of Separation"]
+DEFAULT_WINDOW: Final[str] = "30"
+WINDOWS: Final[tuple[str, ...]] = ("7", "30", "90", "365", "since")
+MIN_DATE: Final[dt.date] = dt.date(1974, 5, 31)
+
+
+def default_date() -> dt.date:
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class ViewState:
+    date: dt.date
+    window: str = DEFAULT_WINDOW
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    basemap: str = "offline"
+    lat: float = DEFAULT_CENTER[0]
+    lon: float = DEFAULT_CENTER[1]
+    zoom: int = DEFAULT_CENTER[2]
+    event: str | None = None
+
+    def replace(self, **changes: Any) -> ViewState:
+        return replace(self, **changes)
+
+    @property
+    def window_days(self) -> int | None:
+        return None if self.window == "since" else int(self.window)
+
+
+def _parse_float(value: Any, low: float, high: float) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewState:
+    """Build a view from query parameters; each bad value falls back to its default."""
+    today = today or default_date()
+
+    def get(key: str) -> str | None:
+        value = params.get(key)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return None if value is None else str(value)
+
+    date = today
+    raw_date = get("date")
+    if raw_date:
+        try:
+            parsed = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            parsed = None
+        if parsed is not None and MIN_DATE <= parsed <= today:
+            date = parsed
+    window = get("window")
+    window = window if window in WINDOWS else DEFAULT_WINDOW
+    layers = DEFAULT_LAYERS
+    raw_layers = get("layers")
+    if raw_layers is not None:
+        layers = tuple(g for g in raw_layers.split(",") if g in LAYER_GROUPS)
+    basemap = get("basemap")
+    basemap = basemap if basemap in BASEMAPS else "offline"
+    lat = _parse_float(get("lat"), -90, 90)
+    lon = _parse_float(get("lon"), -180, 180)
+    zoom = _parse_float(get("zoom"), 1, 18)
+    event = get("event") or None
+    return ViewState(
+        date=date,
+        window=window,
+        layers=layers,
+        basemap=basemap,
+        lat=DEFAULT_CENTER[0] if lat is None else lat,
+        lon=DEFAULT_CENTER[1] if lon is None else lon,
+        zoom=DEFAULT_CENTER[2] if zoom is None else int(zoom),
+        event=event[:80] if event else None,
+    )
+
+
+def serialise_view(view: ViewState) -> dict[str, str]:
+    """Query parameters for a view (stable order, rounded centre)."""
+    params = {
+        "date": view.date.isoformat(),
+        "window": view.window,
+        "layers": ",".join(view.layers),
+        "basemap": view.basemap,
+        "lat": f"{view.lat:.4f}",
+        "lon": f"{view.lon:.4f}",
+        "zoom": str(view.zoom),
+    }
+    if view.event:
+        params["event"] = view.event
+    return params
+
+
+def permalink(view: ViewState, base_url: str = "", page: str = "") -> str:
+    """A URL that reopens the view."""
+    path = f"{base_url.rstrip('/')}/{page}" if page else base_url
+    return f"{path}?{urlencode(serialise_view(view))}"
+
+
+def field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(ViewState))

@@ -1,0 +1,70 @@
+"""The map: every layer as of the chosen date, linked to the negotiation timeline."""
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import charts, timeline
+from geo.mapping import MapSpec, build_map, esc, sources_html
+from geo.viewstate import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink
+from ui import loaders, mapview, state
+
+view = state.current()
+entries = loaders.timeline().data
+st.title(f"The frontier as of {view.date:%d %B %Y}")
+
+top = st.columns([3, 2, 2])
+chosen = top[0].multiselect("Layers", list(LAYER_GROUPS), default=list(view.layers),
+                            format_func=GROUP_LABELS.__getitem__)
+basemap = top[1].selectbox("Basemap", ["offline", "osm", "satellite", "topo", "light"],
+                           index=["offline", "osm", "satellite", "topo", "light"].index(view.basemap))
+preset = top[2].selectbox("Go to", ["—", *PRESETS])
+if tuple(chosen) != view.layers or basemap != view.basemap:
+    view = state.update(layers=tuple(chosen), basemap=basemap)
+if preset != "—":
+    lat, lon, zoom = PRESETS[preset]
+    mapview.set_origin((lat, lon, zoom))
+    view = state.update(lat=lat, lon=lon, zoom=zoom)
+
+features = mapview.features_on(view.date.isoformat())
+incidents = mapview.incidents_for(view.date.isoformat(), view.window_days)
+spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)))
+fmap = build_map(features, incidents, spec)
+st.caption(f"{len(incidents)} incident(s) in the window · {len(features)} features hold on this "
+           "date · hover for name and status, click for dates, basis, confidence and sources.")
+out = st_folium(fmap, key="map", height=600, use_container_width=True,
+                returned_objects=["center", "zoom"], center=[view.lat, view.lon], zoom=view.zoom)
+if out and out.get("center") and out.get("zoom"):
+    lat, lon, zoom = round(out["center"]["lat"], 4), round(out["center"]["lng"], 4), out["zoom"]
+    if (lat, lon, zoom) != (round(view.lat, 4), round(view.lon, 4), view.zoom):
+        view = state.update(lat=lat, lon=lon, zoom=int(zoom))
+
+nav = st.columns([1, 1, 4])
+for col, label, direction in ((nav[0], "◀ Previous event", -1), (nav[1], "Next event ▶", 1)):
+    target = timeline.step(entries, view.date, direction)
+    if col.button(label, disabled=target is None, width="stretch") and target:
+        state.update(date=dt.date.fromisoformat(target["date"]), event=target["id"])
+        st.rerun()
+
+start = min(dt.date(2024, 6, 1), view.date - dt.timedelta(days=30))
+chart = charts.timeline_chart(entries, loaders.incidents().data, view.date, start,
+                              max(dt.date.today(), view.date), view.event)
+picked = st.altair_chart(chart, on_select="rerun", key="timeline", width="stretch")
+picked_id = charts.picked_id(picked)
+if picked_id and picked_id != view.event:
+    entry = entries[timeline.entry_index(entries, picked_id)]
+    state.update(date=dt.date.fromisoformat(entry["date"]), event=picked_id)
+    st.rerun()
+
+index = timeline.entry_index(entries, view.event)
+if index is not None:
+    entry = entries[index]
+    with st.container(border=True):
+        st.markdown(f"**{esc(entry['date'])} · {esc(entry['title'])}**")
+        st.write(entry["summary"])
+        st.html(f"<div>Sources: {sources_html(entry['sources'])}</div>")
+        st.caption(f"Confidence: {entry.get('confidence')} · {entry.get('confidence_note', '')}")
+
+st.markdown("**Link to this view**")
+st.code(permalink(view, str(getattr(st.context, "url", "") or "").split("?")[0]), language=None)

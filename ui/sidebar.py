@@ -1,0 +1,33 @@
+"""The shared sidebar: the as-of date and the incident window, for every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo.viewstate import MIN_DATE, WINDOWS
+from ui import state
+
+WINDOW_LABELS = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "365 days",
+                 "since": "Everything since 8 Dec 2024"}
+
+
+def render() -> None:
+    view = state.current()
+    with st.sidebar:
+        st.markdown("**Frontier as of**")
+        picked = st.date_input(
+            "As-of date", value=view.date, min_value=MIN_DATE, max_value=dt.date.today(),
+            format="YYYY-MM-DD", help="The map shows every layer as it stood on this date.",
+        )
+        window = st.selectbox(
+            "Incident window (ending on that date)", WINDOWS, index=WINDOWS.index(view.window),
+            format_func=WINDOW_LABELS.__getitem__,
+        )
+        if picked != view.date or window != view.window:
+            state.update(date=picked, window=window, event=None)
+        st.caption(
+            "Data: © OpenStreetMap contributors (ODbL) · UNCS/OCHA via HDX (CC BY 3.0 IGO) · "
+            "GeoNames (CC BY 4.0) · Natural Earth (public domain) · Who's On First (CC0)."
+        )
