@@ -29,26 +29,30 @@ def timeline_frame(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "date", "kind", "title", "confidence"])
 
 
+def _rule(current: dt.date, x: alt.X) -> alt.Chart:
+    frame = pd.DataFrame({"date": [current.isoformat()]})
+    return alt.Chart(frame).mark_rule(color="#c0392b", strokeWidth=2).encode(x=x)
+
+
+#: SVG keeps every event a DOM element (clickable, readable by assistive tech and tests).
+SVG: Final[dict[str, Any]] = {"embedOptions": {"renderer": "svg", "actions": False}}
+
+
 def timeline_chart(
     entries: Sequence[Mapping[str, Any]],
-    incidents: pd.DataFrame,
     current: dt.date,
     start: dt.date,
     end: dt.date,
     selected: str | None = None,
-) -> alt.VConcatChart:
-    """Negotiation events (clickable) above incidents per week; a rule marks ``current``."""
+) -> alt.LayerChart:
+    """Negotiation events by kind (clickable); a rule marks ``current``."""
     events = timeline_frame(entries)
     events = events[(events["date"] >= start.isoformat()) & (events["date"] <= end.isoformat())]
     pick = alt.selection_point(
         name=SELECTION, fields=["id"], on="click", clear=False,
         value=[{"id": selected}] if selected else None,
     )
-    scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
-    x = alt.X("date:T", title=None, scale=scale)
-    rule = alt.Chart(pd.DataFrame({"date": [current.isoformat()]})).mark_rule(
-        color="#c0392b", strokeWidth=2
-    ).encode(x=x)
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]))
     dots = (
         alt.Chart(events)
         .mark_point(filled=True, size=140, cursor="pointer")
@@ -61,14 +65,24 @@ def timeline_chart(
         )
         .add_params(pick)
     )
-    track = (dots + rule).properties(height=170, title="Negotiation track (click an event)")
+    return (dots + _rule(current, x)).properties(
+        height=180, title="Negotiation track (click an event to set the date)", usermeta=SVG
+    )
+
+
+def weekly_chart(
+    incidents: pd.DataFrame, current: dt.date, start: dt.date, end: dt.date
+) -> alt.LayerChart:
+    """Incidents per week stacked by event type, on the same time axis as the track."""
     weekly = weekly_counts(incidents)
     domain = sorted(set(weekly["event_type"])) if not weekly.empty else []
+    scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
+    x = alt.X("week:T", title=None, scale=scale)
     bars = (
         alt.Chart(weekly)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title=None, scale=scale),
+            x=x,
             y=alt.Y("count:Q", title="incidents / week"),
             color=alt.Color(
                 "event_type:N",
@@ -78,8 +92,8 @@ def timeline_chart(
             tooltip=["week:T", "event_type:N", "count:Q"],
         )
     )
-    counts = (bars + rule).properties(height=110, title="Incidents per week (all loaded)")
-    return alt.vconcat(track, counts).resolve_scale(color="independent")
+    rule = _rule(current, alt.X("date:T", scale=scale))
+    return (bars + rule).properties(height=110, title="Incidents per week", usermeta=SVG)
 
 
 def picked_id(selection_state: Any) -> str | None:

@@ -23,12 +23,14 @@ from shapely.validation import explain_validity
 from geo.model import (
     INCIDENT_COLUMNS,
     INCIDENT_EXTRA_COLUMNS,
+    INCIDENT_REQUIRED,
     LoadResult,
     Rejected,
     check_feature_properties,
     check_incident,
     check_timeline_entry,
     is_blank,
+    parse_date,
 )
 
 DATA_DIR: Final[Path] = Path(__file__).resolve().parent.parent / "data"
@@ -88,7 +90,10 @@ def parse_feature_collection(text: str, dataset: str) -> list[Mapping[str, Any]]
         raise DatasetError(f"{dataset}: expected a GeoJSON FeatureCollection, found {kind!r}")
     crs = doc.get("crs")
     if crs is not None:
-        name = (crs.get("properties") or {}).get("name") if isinstance(crs, dict) else None
+        if isinstance(crs, dict):
+            name = (crs.get("properties") or {}).get("name")
+        else:
+            name = crs if isinstance(crs, str) else None
         if name not in ACCEPTED_CRS_NAMES:
             raise DatasetError(
                 f"{dataset}: coordinates must be WGS84 lon/lat (EPSG:4326); the file declares "
@@ -128,6 +133,9 @@ def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadRes
             rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
             continue
         props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            rejected.append(Rejected(dataset, label, ("properties is not a JSON object",)))
+            continue
         if isinstance(props.get("id"), str) and props["id"].strip():
             label = props["id"]
         reasons = check_feature_properties(props)
@@ -152,7 +160,13 @@ def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadRes
 
 
 def _normalise_feature_frame(frame: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDataFrame:
-    frame["valid_to"] = frame["valid_to"].where(frame["valid_to"].notna(), None)
+    # Validated dates may be padded (" 2024-12-08") and valid_to may be blank (open): store
+    # plain ISO strings and None, since geo.timeline compares them as strings.
+    for col in ("valid_from", "valid_to"):
+        frame[col] = pd.Series(
+            [None if is_blank(v) else parse_date(v).isoformat() for v in frame[col]],
+            index=frame.index, dtype=object,
+        )
     frame["disputed"] = frame["disputed"].fillna(False).astype(bool)
     frame["date_precision"] = frame["date_precision"].fillna("day")
     for col in ("name_ar", "notes"):
@@ -203,7 +217,7 @@ def load_incidents_csv(source: str | Path | bytes, dataset: str) -> LoadResult:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DatasetError(f"{dataset}: not a readable CSV ({exc})") from None
-    missing = [c for c in ("event_id_cnty", "event_date", "latitude", "longitude") if c not in frame]
+    missing = [c for c in INCIDENT_REQUIRED if c not in frame]
     if missing:
         raise DatasetError(f"{dataset}: missing required columns: {', '.join(missing)}")
     return validate_incident_rows(frame, dataset)
@@ -246,7 +260,9 @@ def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         pd.to_numeric(out["time_precision"].replace("", None)).fillna(1).astype(int)
     )
     # Dates stay ISO strings: GeoDataFrame.to_json cannot serialise date columns.
-    out["event_date"] = pd.to_datetime(out["event_date"]).dt.strftime("%Y-%m-%d")
+    out["event_date"] = pd.to_datetime(
+        out["event_date"].astype(str).str.strip(), format="%Y-%m-%d"
+    ).dt.strftime("%Y-%m-%d")
     geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=CRS)
     return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry.tolist(), crs=CRS)
 

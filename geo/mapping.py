@@ -179,9 +179,12 @@ def feature_payload(frame: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict[str
                 "id": row["id"],
                 "tip": feature_tooltip(row),
                 "pop": feature_popup(row),
-                "style": styles.feature_style(
-                    row["layer"], row["status_on_date"], bool(row["disputed_on_date"])
-                ),
+                "style": {
+                    **styles.feature_style(
+                        row["layer"], row["status_on_date"], bool(row["disputed_on_date"])
+                    ),
+                    "className": f"lyr-{row['layer']} st-{row['status_on_date']}",
+                },
             },
             "geometry": mapping(geom),
         })
@@ -202,6 +205,7 @@ def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
                     "radius": styles.incident_radius(row.get("fatalities")),
                     "color": "#222222", "weight": 1,
                     "fillColor": styles.event_color(row["event_type"]), "fillOpacity": 0.85,
+                    "className": "incident",
                 },
                 "r_m": styles.PRECISION_RADIUS_M.get(int(row.get("geo_precision") or 1), 1000),
             },

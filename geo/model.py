@@ -149,13 +149,18 @@ class LoadResult:
 # Scalar checks
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value: Any) -> dt.date | None:
     """Parse an ISO date (YYYY-MM-DD). Returns None for anything else."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
+    # fromisoformat also reads "20241208" and "2024-W50-1"; dates are compared as ISO strings
+    # elsewhere, so only the YYYY-MM-DD form is accepted.
+    if not isinstance(value, str) or not _ISO_DAY.match(value.strip()):
         return None
     try:
         return dt.date.fromisoformat(value.strip())

@@ -81,7 +81,7 @@ def weekly_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     if incidents.empty:
         return pd.DataFrame({"week": [], "event_type": [], "count": []})
     dates = pd.to_datetime(incidents["event_date"])
-    week = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.strftime("%Y-%m-%d")
+    week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
     frame = pd.DataFrame({"week": week, "event_type": incidents["event_type"].to_numpy()})
     return frame.groupby(["week", "event_type"]).size().reset_index(name="count")
 

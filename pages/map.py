@@ -48,9 +48,11 @@ for col, label, direction in ((nav[0], "◀ Previous event", -1), (nav[1], "Next
         st.rerun()
 
 start = min(dt.date(2024, 6, 1), view.date - dt.timedelta(days=30))
-chart = charts.timeline_chart(entries, loaders.incidents().data, view.date, start,
-                              max(dt.date.today(), view.date), view.event)
+end = max(dt.date.today(), view.date)
+chart = charts.timeline_chart(entries, view.date, start, end, view.event)
 picked = st.altair_chart(chart, on_select="rerun", key="timeline", width="stretch")
+st.altair_chart(charts.weekly_chart(loaders.incidents().data, view.date, start, end),
+                width="stretch")
 picked_id = charts.picked_id(picked)
 if picked_id and picked_id != view.event:
     entry = entries[timeline.entry_index(entries, picked_id)]

@@ -1,0 +1,81 @@
+"""AppTest of the map page: it runs, the date drives what reaches the map, the URL is the state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.pages.apptest_helpers import folium_args, run_app, vega_specs
+
+
+def _incident_ids(script: str) -> set[str]:
+    return set(re.findall(r'"id": ?"(SIS\d{8}-\d{2})"', script))
+
+
+def _feature_ids(script: str) -> set[str]:
+    return set(re.findall(r'"id": ?"([a-z_]+[a-z0-9_]*)"', script))
+
+
+@pytest.fixture(scope="module")
+def early():
+    return run_app({"date": "2025-01-10", "window": "30"})
+
+
+@pytest.fixture(scope="module")
+def late():
+    return run_app({"date": "2025-12-10", "window": "30"})
+
+
+def test_page_runs_and_shows_date(early) -> None:
+    assert early.title[0].value == "The frontier as of 10 January 2025"
+    assert not early.error
+
+
+def test_date_changes_features_and_incidents(early, late) -> None:
+    first, second = folium_args(early)["script"], folium_args(late)["script"]
+    assert "prop_no_fly" not in _feature_ids(first)
+    assert "prop_no_fly" in _feature_ids(second)
+    assert "st-collapsed" in first
+    assert _incident_ids(first) != _incident_ids(second)
+    assert _incident_ids(first) and _incident_ids(second)
+
+
+def test_query_params_reproduce_the_state(late) -> None:
+    args = folium_args(late)
+    assert late.sidebar.date_input[0].value.isoformat() == "2025-12-10"
+    assert late.sidebar.selectbox[0].value == "30"
+    assert args["returned_objects"] == ["center", "zoom"]
+    assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
+
+
+def test_view_params_reach_component() -> None:
+    at = run_app({"date": "2025-06-01", "lat": "33.39", "lon": "35.85", "zoom": "12",
+                  "basemap": "topo", "layers": "lines_1974,hermon"})
+    args = folium_args(at)
+    assert args["center"] == [33.39, 35.85] and args["zoom"] == 12
+    assert at.multiselect[0].value == ["lines_1974", "hermon"]
+    assert "tile.opentopomap.org" in args["script"]
+    code = at.code[0].value
+    assert "date=2025-06-01" in code and "zoom=12" in code and "basemap=topo" in code
+
+
+def test_timeline_chart_marks_current_date(late) -> None:
+    specs = vega_specs(late)
+    assert specs, "timeline chart missing"
+    assert "'name': 'pick'" in str(specs[0])  # clickable negotiation events
+
+
+def test_next_event_button_moves_date(early) -> None:
+    at = run_app({"date": "2025-01-10"})
+    at.button[1].click().run()
+    assert at.query_params["date"] != ["2025-01-10"]
+    assert at.query_params["event"]
+    assert at.title[0].value != "The frontier as of 10 January 2025"
+
+
+def test_bad_params_fall_back_to_defaults() -> None:
+    at = run_app({"date": "not-a-date", "zoom": "99", "layers": "<script>", "basemap": "x"})
+    args = folium_args(at)
+    assert args["zoom"] == 10
+    assert "<script>" not in str(at.multiselect[0].value)
