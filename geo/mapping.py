@@ -179,6 +179,7 @@ def feature_payload(frame: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict[str
                 "id": row["id"],
                 "tip": feature_tooltip(row),
                 "pop": feature_popup(row),
+                "label": esc(row["name"]),
                 "style": {
                     **styles.feature_style(
                         row["layer"], row["status_on_date"], bool(row["disputed_on_date"])
@@ -229,6 +230,15 @@ class GeoJsonLayer(MacroElement):
             pointToLayer: function(f, ll) {
                 return L.circle(ll, Object.assign({radius: f.properties.r_m}, {{ this.circle_style|tojson }}));
             },
+            {%- elif this.labels %}
+            pointToLayer: function(f, ll) {
+                return L.featureGroup([L.circleMarker(ll, f.properties.style), L.marker(ll, {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'place-label', html: f.properties.label,
+                                     iconSize: null, iconAnchor: [-5, 7]})
+                })]);
+            },
+            style: function(f) { return f.properties.style; },
             {%- else %}
             pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
             style: function(f) { return f.properties.style; },
@@ -243,11 +253,12 @@ class GeoJsonLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict[str, Any], circles: bool = False) -> None:
+    def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False) -> None:
         super().__init__()
         self._name = "GeoJsonLayer"
         self.data = data
         self.circles = circles
+        self.labels = labels
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
 
@@ -332,7 +343,12 @@ class Legend(MacroElement):
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            var map = {{ this._parent.get_name() }};
+            legend.addTo(map);
+            function labels() {
+                map.getContainer().classList.toggle('hide-labels', map.getZoom() < 10);
+            }
+            map.on('zoomend', labels); labels();
         })();
         {% endmacro %}
     """)
@@ -387,10 +403,8 @@ def _offline_base(features: gpd.GeoDataFrame, show: bool) -> folium.FeatureGroup
     payload = feature_payload(frame, tolerance=0.0003)
     for feat in payload["features"]:
         is_country = feat["id"].startswith("country_")
-        feat["properties"]["style"] = {
-            "color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9" if is_country else "#ffffff",
-            "fillOpacity": 1.0 if is_country else 0.0, "interactive": False,
-        }
+        feat["properties"]["style"] = {**styles.offline_base_style(is_country),
+                                       "interactive": False}
     layer = GeoJsonLayer(payload)
     base.add_child(layer)
     base.add_child(LayerAttribution(credits_for(ref["attribution"])))
@@ -408,8 +422,10 @@ def build_map(
     )
     fmap.add_child(_offline_base(features, view.basemap == "offline"))
     fmap.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container{background:#e9e9e9}"
-        ".leaflet-control-attribution{font-size:11px;line-height:1.3}</style>"
+        f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
+        ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
+        ".place-label{font:11px sans-serif;color:#222;white-space:nowrap;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff}.hide-labels .place-label{display:none}</style>"
     ))
     for key, tile in TILES.items():
         folium.TileLayer(
@@ -424,7 +440,8 @@ def build_map(
         if frame.empty:
             continue
         fg = folium.FeatureGroup(name=GROUP_LABELS[group], show=group in view.layers)
-        fg.add_child(GeoJsonLayer(feature_payload(frame, SIMPLIFY.get(group, 0.0))))
+        payload = feature_payload(frame, SIMPLIFY.get(group, 0.0))
+        fg.add_child(GeoJsonLayer(payload, labels=group == "places"))
         fg.add_child(LayerAttribution(credits_for(frame["attribution"])))
         fmap.add_child(fg)
 

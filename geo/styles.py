@@ -37,6 +37,13 @@ KIND_STYLES: Final[dict[str, dict[str, Any]]] = {
     "country": {"color": "#555555", "weight": 1, "fillOpacity": 0.0},
     "admin": {"color": "#6c6c6c", "weight": 1, "fillOpacity": 0.0, "dashArray": "4 3"},
     "proposal_no_fly": {"color": "#d35400", "fillColor": "#d35400", "fillOpacity": 0.05},
+    "position": {"radius": 6, "color": "#7b241c", "fillColor": "#e74c3c", "fillOpacity": 0.9,
+                 "weight": 1.5},
+    "hermon": {"radius": 7, "color": "#1a5276", "fillColor": "#ffffff", "fillOpacity": 1.0,
+               "weight": 3},
+    "proposal_point": {"radius": 9, "fillOpacity": 0.0, "weight": 3},
+    "place": {"radius": 3, "color": "#333333", "fillColor": "#ffffff", "fillOpacity": 1.0,
+              "weight": 1},
 }
 #: Incident colours by ACLED event type (unknown types fall back to grey).
 EVENT_COLORS: Final[dict[str, str]] = {
@@ -48,6 +55,8 @@ EVENT_COLORS: Final[dict[str, str]] = {
     "Strategic developments": "#1f77b4",
 }
 OTHER_EVENT_COLOR: Final[str] = "#7f7f7f"
+#: The offline basemap (no tiles): the map background, countries filled, governorates outlined.
+MAP_BACKGROUND: Final[str] = "#e9e9e9"
 #: Indicative radius of location uncertainty by ACLED geo_precision (metres). A convention for
 #: display, not a measured error: 1 = the named place, 2 = near it, 3 = district/province.
 PRECISION_RADIUS_M: Final[dict[int, int]] = {1: 1000, 2: 5000, 3: 20000}
@@ -74,6 +83,12 @@ def feature_style(kind: str, status: str, disputed: bool = False) -> dict[str, A
     if disputed and status not in ("proposed", "demanded", "collapsed"):
         style["dashArray"] = style.get("dashArray") or "12 4"
     return {k: v for k, v in style.items() if v is not None}
+
+
+def offline_base_style(is_country: bool) -> dict[str, Any]:
+    """Style of the offline basemap: a country outline (filled) or a governorate (outlined)."""
+    return {"color": "#9a9a9a", "weight": 1, "fillColor": "#f2efe9" if is_country else "#ffffff",
+            "fillOpacity": 1.0 if is_country else 0.0}
 
 
 def event_color(event_type: str) -> str:
