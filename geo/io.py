@@ -243,7 +243,7 @@ def validate_incident_rows(frame: pd.DataFrame, dataset: str) -> LoadResult:
         if reasons:
             rejected.append(Rejected(dataset, f"row {pos + 2} ({ident or 'no id'})", tuple(reasons)))
         keep.append(not reasons)
-    clean = frame[keep].copy()
+    clean = frame.loc[pd.Series(keep, index=frame.index, dtype=bool)].copy()
     return LoadResult(incident_frame(clean), rejected, ignored)
 
 

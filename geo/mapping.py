@@ -377,7 +377,8 @@ def legend_html(event_types: Iterable[str]) -> str:
         "<style>.map-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 "
         "sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:230px}"
         ".map-legend .dot{display:inline-block;width:10px;height:10px;border-radius:50%;"
-        "border:1px solid #222}.pp ul.src{margin:2px 0 0 16px;padding:0}</style>"
+        "border:1px solid #222}.pp{font:12px/1.4 sans-serif}.pp ul.src{margin:2px 0 0 16px;"
+        "padding:0}.leaflet-popup-content{max-height:300px;overflow-y:auto}</style>"
         "<b>Status on the chosen date</b>" + "".join(rows)
         + "<div style='margin-top:4px;color:#555'>Marker size: fatalities</div>"
     )

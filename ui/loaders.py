@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -10,10 +11,19 @@ from geo.io import DATA_DIR, load_all
 from geo.model import LoadResult
 
 
+def data_dir() -> str:
+    """The data folder: data/, or DASHBOARD_DATA_DIR (used by tests with hostile data)."""
+    return os.environ.get("DASHBOARD_DATA_DIR") or str(DATA_DIR)
+
+
 @st.cache_data(show_spinner="Loading data…")
-def load_data(data_dir: str = str(DATA_DIR)) -> dict[str, LoadResult]:
-    """Every dataset in data/, validated. Cached once per process and data folder."""
-    return load_all(Path(data_dir))
+def _load(folder: str) -> dict[str, LoadResult]:
+    return load_all(Path(folder))
+
+
+def load_data() -> dict[str, LoadResult]:
+    """Every dataset in the data folder, validated. Cached once per process and folder."""
+    return _load(data_dir())
 
 
 def layers() -> LoadResult:
