@@ -22,6 +22,7 @@ from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo import styles
+from geo.aggregate import POINT_LIMIT, aggregate_payload
 from geo.assets import COMPONENT_BASE, localise
 from geo.model import is_blank, safe_url
 from geo.viewstate import GROUP_LABELS, ViewState
@@ -307,6 +308,41 @@ def credits_for(attributions: Iterable[Any]) -> list[str]:
     return [credit for key, credit in CREDITS.items() if key in text]
 
 
+class ZoomLevelsLayer(MacroElement):
+    """Aggregated incident cells: one GeoJSON layer per grid level, each shown in its zoom
+    range (see geo.aggregate). Tooltips carry escaped text."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+            var levels = {{ this.levels|tojson }}.map(function(level) {
+                level.layer = L.geoJson(level.data, {
+                    pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
+                    onEachFeature: function(f, layer) { layer.bindTooltip(f.properties.tip); }
+                });
+                return level;
+            });
+            function sync() {
+                var z = map.getZoom();
+                levels.forEach(function(level) {
+                    var on = z >= level.min_zoom && z <= level.max_zoom;
+                    if (on && !parent.hasLayer(level.layer)) parent.addLayer(level.layer);
+                    if (!on && parent.hasLayer(level.layer)) parent.removeLayer(level.layer);
+                });
+            }
+            map.on('zoomend', sync); map.whenReady(sync);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, levels: list[dict[str, Any]], map_name: str) -> None:
+        super().__init__()
+        self._name = "ZoomLevelsLayer"
+        self.levels = levels
+        self.map_name = map_name
+
+
 class ShowAtZoom(MacroElement):
     """Add the parent layer only at or above a zoom level (uncertainty circles)."""
 
@@ -395,6 +431,9 @@ class MapSpec:
     origin: tuple[float, float, int]
     controls: bool = True
     asset_base: str = COMPONENT_BASE
+    incident_credits: tuple[str, ...] = (
+        "Reports: see each item's sources", "GeoNames (CC BY 4.0)",
+    )
 
 
 def _offline_base(features: gpd.GeoDataFrame, show: bool) -> folium.FeatureGroup:
@@ -449,15 +488,18 @@ def build_map(
     event_types: Sequence[str] = []
     if not incidents.empty:
         event_types = list(incidents["event_type"].unique())
-        payload = incident_payload(incidents)
         fg = folium.FeatureGroup(name=GROUP_LABELS["incidents"], show="incidents" in view.layers)
-        fg.add_child(GeoJsonLayer(payload))
-        fg.add_child(LayerAttribution([CREDITS["public report"], CREDITS["GeoNames"]]))
+        fg.add_child(LayerAttribution(spec.incident_credits))
         fmap.add_child(fg)
-        circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
-        circles.add_child(GeoJsonLayer(payload, circles=True))
-        circles.add_child(ShowAtZoom(fmap.get_name(), 11))
-        fmap.add_child(circles)
+        if len(incidents) > POINT_LIMIT:
+            fg.add_child(ZoomLevelsLayer(aggregate_payload(incidents), fmap.get_name()))
+        else:
+            payload = incident_payload(incidents)
+            fg.add_child(GeoJsonLayer(payload))
+            circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
+            circles.add_child(GeoJsonLayer(payload, circles=True))
+            circles.add_child(ShowAtZoom(fmap.get_name(), 11))
+            fmap.add_child(circles)
 
     fmap.add_child(Legend(legend_html(event_types)))
     if spec.controls:
