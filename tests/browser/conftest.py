@@ -113,5 +113,5 @@ def page(browser: object) -> Iterator[object]:
 def map_frame(pg: object) -> object:
     """The st_folium component iframe, once Leaflet has drawn into it."""
     frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')  # type: ignore[attr-defined]
-    frame.locator(".leaflet-container").wait_for()
+    frame.locator(".leaflet-container").first.wait_for()
     return frame
