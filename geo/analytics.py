@@ -1,0 +1,497 @@
+"""Zone analytics for incidents: where each incident falls, and counts per zone over time.
+
+:func:`classify` adds, for every incident, the zones it falls in *as of its own date* (a
+zone feature counts from its ``valid_from`` and until its ``valid_to``), its governorate and
+district, its signed distance to Line A (Alpha) and whether a reported position was within
+2 km that day. Everything is vectorised (numpy, shapely 2 ``intersects_xy`` with a bounding-box
+prefilter and prepared geometries), and distances and areas are computed in UTM zone 36N
+(EPSG:32636), a metric projection whose scale error here is under 0.1 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+METRIC_CRS: Final[str] = "EPSG:32636"
+NEAR_POSITION_M: Final[float] = 2_000.0
+ALPHA_LINE_ID: Final[str] = "alpha_line_osm"
+ISRAELI_HELD_IDS: Final[tuple[str, ...]] = ("country_israel", "golan_osm")
+AOL_BANDS: Final[tuple[str, ...]] = ("west_0_10", "west_10_20", "east_0_10", "east_10_20")
+PROPOSAL_ZONES: Final[tuple[str, ...]] = ("prop_zone1_plus2km", "prop_sw_zones", "prop_no_fly")
+
+_TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A zone of the analysis: the layer feature it comes from and how to select incidents."""
+
+    key: str
+    label: str
+    feature_id: str
+    column: str
+    value: Any = True
+
+
+ZONES: Final[tuple[Zone, ...]] = (
+    Zone("aos", "Area of Separation (1974)", "aos_osm", "in_aos"),
+    Zone("golan", "Israeli-held Golan", "golan_osm", "in_golan"),
+    *(
+        Zone(
+            f"aol_{band}",
+            f"Area of Limitation {band.split('_')[0]} {band.split('_', 1)[1].replace('_', '-')} km",
+            f"aol_{band}",
+            "aol_band",
+            band,
+        )
+        for band in AOL_BANDS
+    ),
+    Zone("prop_zone1_plus2km", "Proposal: zone 1 (+2 km)", "prop_zone1_plus2km",
+         "in_prop_zone1_plus2km"),
+    Zone("prop_sw_zones", "Proposal: zones south-west of Damascus", "prop_sw_zones",
+         "in_prop_sw_zones"),
+    Zone("prop_no_fly", "Proposal: no-fly area", "prop_no_fly", "in_prop_no_fly"),
+    Zone("near_position", "Within 2 km of a reported position", "", "near_position_2km"),
+)
+ZONE_BY_KEY: Final[dict[str, Zone]] = {z.key: z for z in ZONES}
+#: Columns :func:`classify` adds.
+CLASS_COLUMNS: Final[tuple[str, ...]] = (
+    "in_aos", "in_golan", "aol_band", *(f"in_{p}" for p in PROPOSAL_ZONES),
+    "governorate", "district", "alpha_km", "near_position_2km",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _days(values: Iterable[Any]) -> np.ndarray:
+    """ISO date strings (or dates) to numpy days; anything unreadable becomes NaT."""
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    parsed = pd.to_datetime(series.astype(str), format="%Y-%m-%d", errors="coerce")
+    return parsed.to_numpy(dtype="datetime64[D]")
+
+
+def _day(value: Any) -> np.datetime64:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return np.datetime64("NaT", "D")
+    return np.datetime64(str(value)[:10], "D")
+
+
+def _holds(days: np.ndarray, valid_from: Any, valid_to: Any) -> np.ndarray:
+    """Incidents dated within a feature's validity: valid_from <= day < valid_to (open end)."""
+    start, end = _day(valid_from), _day(valid_to)
+    mask = days >= start if not np.isnat(start) else ~np.isnat(days)
+    if not np.isnat(end):
+        mask &= days < end
+    return mask
+
+
+def _inside(geom: Any, x: np.ndarray, y: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+    """Points (x, y) in or on ``geom``: a bounding-box prefilter, then prepared intersects_xy."""
+    out = np.zeros(len(x), dtype=bool)
+    if geom is None or geom.is_empty or len(x) == 0:
+        return out
+    minx, miny, maxx, maxy = geom.bounds
+    candidates = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    if among is not None:
+        candidates &= among
+    idx = np.flatnonzero(candidates)
+    if idx.size:
+        shapely.prepare(geom)
+        out[idx] = shapely.intersects_xy(geom, x[idx], y[idx])
+    return out
+
+
+def _to_metric_xy(xy: np.ndarray) -> np.ndarray:
+    return np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1]))
+
+
+def _metric(geom: Any) -> Any:
+    """A lon/lat geometry in UTM 36N metres."""
+    return shapely.transform(geom, _to_metric_xy)
+
+
+@dataclass(frozen=True)
+class _Metric:
+    """UTM 36N coordinates of the incidents that have coordinates (positions ``idx``)."""
+
+    valid: np.ndarray
+    idx: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, y: np.ndarray, valid: np.ndarray) -> _Metric:
+        idx = np.flatnonzero(valid)
+        if idx.size == len(x):
+            mx, my = _TO_METRIC.transform(x, y)
+        elif idx.size:
+            mx, my = _TO_METRIC.transform(x[idx], y[idx])
+        else:
+            mx, my = np.empty(0), np.empty(0)
+        return cls(valid, idx, np.asarray(mx, dtype=float), np.asarray(my, dtype=float))
+
+
+def _features(layers: gpd.GeoDataFrame) -> dict[str, pd.Series]:
+    return {str(row["id"]): row for _, row in layers.iterrows()} if len(layers) else {}
+
+
+def _lonlat(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    if "longitude" in incidents and "latitude" in incidents:
+        return (
+            pd.to_numeric(incidents["longitude"], errors="coerce").to_numpy(dtype=float),
+            pd.to_numeric(incidents["latitude"], errors="coerce").to_numpy(dtype=float),
+        )
+    geoms = incidents.geometry.to_numpy()
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
+def _label(name: Any, suffix: str) -> str:
+    text = str(name or "")
+    return text[: -len(suffix)].strip() if text.lower().endswith(suffix) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification
+
+
+def classify(
+    incidents: pd.DataFrame, layers: gpd.GeoDataFrame, respect_dates: bool = True
+) -> gpd.GeoDataFrame:
+    """Add the zone columns of :data:`CLASS_COLUMNS` to a copy of ``incidents``.
+
+    * ``in_aos``, ``in_golan`` (Israeli-held Golan, ``golan_osm``), ``aol_band`` (one of
+      :data:`AOL_BANDS` or ""), ``in_prop_*`` for each proposal zone: the incident lies in the
+      zone and, when ``respect_dates``, the zone holds on the incident's date (a proposal zone
+      is False before its ``valid_from``);
+    * ``governorate`` and ``district`` (names of the ``gov_*`` and ``district_*`` features);
+    * ``alpha_km``: distance to Line A in km, negative on the Israeli-held side (inside the OSM
+      Israel outline or the Israeli-held Golan), positive elsewhere; NaN without the line;
+    * ``near_position_2km``: a reported position (layer ``position``) holding on the incident's
+      date lies within 2 km.
+    """
+    out = gpd.GeoDataFrame(incidents.copy()) if not isinstance(incidents, gpd.GeoDataFrame) \
+        else incidents.copy()
+    n = len(out)
+    x, y = _lonlat(out)
+    valid_xy = ~(np.isnan(x) | np.isnan(y))
+    days = _days(out["event_date"]) if "event_date" in out else np.full(n, np.datetime64("NaT"))
+    features = _features(layers)
+
+    def dated(row: pd.Series) -> np.ndarray:
+        if not respect_dates:
+            return valid_xy.copy()
+        return _holds(days, row.get("valid_from"), row.get("valid_to")) & valid_xy
+
+    def flag(feature_id: str) -> np.ndarray:
+        row = features.get(feature_id)
+        if row is None:
+            return np.zeros(n, dtype=bool)
+        return _inside(row.geometry, x, y, dated(row))
+
+    out["in_aos"] = flag("aos_osm")
+    out["in_golan"] = flag("golan_osm")
+    band = np.full(n, "", dtype=object)
+    for name in AOL_BANDS:
+        row = features.get(f"aol_{name}")
+        if row is not None:
+            band[_inside(row.geometry, x, y, dated(row) & (band == ""))] = name
+    out["aol_band"] = band
+    for zone in PROPOSAL_ZONES:
+        out[f"in_{zone}"] = flag(zone)
+
+    out["governorate"] = _names(layers, "gov_", " governorate", x, y, valid_xy)
+    out["district"] = _names(layers, "district_", " district", x, y, valid_xy)
+    metric = _Metric.of(x, y, valid_xy)
+    out["alpha_km"] = _alpha_km(features, x, y, metric)
+    out["near_position_2km"] = _near_positions(layers, days, metric, respect_dates)
+    return out
+
+
+def _names(
+    layers: gpd.GeoDataFrame, prefix: str, suffix: str, x: np.ndarray, y: np.ndarray,
+    valid_xy: np.ndarray,
+) -> np.ndarray:
+    """The name of the first ``prefix*`` admin feature containing each point ("" if none)."""
+    names = np.full(len(x), "", dtype=object)
+    if not len(layers):
+        return names
+    free = valid_xy.copy()
+    admin = layers[layers["id"].astype(str).str.startswith(prefix)]
+    for _, row in admin.iterrows():
+        if not free.any():
+            break
+        hit = _inside(row.geometry, x, y, free)
+        names[hit] = _label(row.get("name"), suffix)
+        free &= ~hit
+    return names
+
+
+def _alpha_km(
+    features: dict[str, pd.Series], x: np.ndarray, y: np.ndarray, metric: _Metric
+) -> np.ndarray:
+    line = features.get(ALPHA_LINE_ID)
+    out = np.full(len(x), np.nan)
+    if line is None or not metric.idx.size:
+        return out
+    dist = line_distance_m(_metric(line.geometry), metric.x, metric.y) / 1000.0
+    israeli = np.zeros(len(x), dtype=bool)
+    for fid in ISRAELI_HELD_IDS:
+        row = features.get(fid)
+        if row is not None:
+            israeli |= _inside(row.geometry, x, y, metric.valid & ~israeli)
+    out[metric.idx] = np.where(israeli[metric.idx], -dist, dist)
+    return out
+
+
+def line_distance_m(line: Any, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
+    """Planar distance from points to a (multi)line, all in the same metric CRS.
+
+    Vectorised over points, looping over the line's segments (numpy, no point geometries):
+    about 4x faster than ``shapely.distance`` for a million points and a 50-segment line.
+    Coordinates are shifted to the line's first vertex and computed in float32 (error < 1 cm).
+    """
+    parts = shapely.get_parts(line)
+    best = np.full(len(mx), np.inf, dtype=np.float32)
+    if not len(parts) or not len(mx):
+        return best.astype(float)
+    ox, oy = shapely.get_coordinates(parts[0])[0]
+    px = (mx - ox).astype(np.float32)
+    py = (my - oy).astype(np.float32)
+    for part in parts:
+        coords = shapely.get_coordinates(part) - (ox, oy)
+        if len(coords) == 1:
+            coords = np.vstack([coords, coords])
+        for (ax, ay), (bx, by) in zip(coords[:-1], coords[1:], strict=True):
+            dx, dy = np.float32(bx - ax), np.float32(by - ay)
+            length2 = dx * dx + dy * dy
+            ex, ey = px - np.float32(ax), py - np.float32(ay)
+            if length2 > 0:
+                t = np.clip((ex * dx + ey * dy) / length2, 0, 1)
+                ex -= t * dx
+                ey -= t * dy
+            np.minimum(best, ex * ex + ey * ey, out=best)
+    return np.sqrt(best.astype(float))
+
+
+def _near_positions(
+    layers: gpd.GeoDataFrame, days: np.ndarray, metric: _Metric, respect_dates: bool
+) -> np.ndarray:
+    near = np.zeros(len(metric.valid), dtype=bool)
+    if not len(layers) or not metric.idx.size:
+        return near
+    positions = layers[layers["layer"] == "position"]
+    mx, my, idx = metric.x, metric.y, metric.idx
+    found = np.zeros(len(idx), dtype=bool)
+    for _, row in positions.iterrows():
+        geom = _metric(row.geometry)
+        minx, miny, maxx, maxy = geom.bounds
+        cand = (
+            (mx >= minx - NEAR_POSITION_M) & (mx <= maxx + NEAR_POSITION_M)
+            & (my >= miny - NEAR_POSITION_M) & (my <= maxy + NEAR_POSITION_M) & ~found
+        )
+        if respect_dates:
+            cand &= _holds(days[idx], row.get("valid_from"), row.get("valid_to"))
+        sub = np.flatnonzero(cand)
+        if sub.size:
+            hit = shapely.dwithin(geom, shapely.points(mx[sub], my[sub]), NEAR_POSITION_M)
+            found[sub[hit]] = True
+    near[idx] = found
+    return near
+
+
+# ---------------------------------------------------------------------------------------------
+# Selections, summaries and before/after
+
+
+def zone_mask(classified: pd.DataFrame, key: str) -> np.ndarray:
+    """Incidents of a classified frame that fall in zone ``key`` (see :data:`ZONES`)."""
+    zone = ZONE_BY_KEY[key]
+    if zone.column not in classified:
+        return np.zeros(len(classified), dtype=bool)
+    values = classified[zone.column]
+    if zone.value is True:
+        return values.fillna(False).astype(bool).to_numpy()
+    return (values == zone.value).to_numpy()
+
+
+def _zone_geometry(zone: Zone, layers: gpd.GeoDataFrame, day: str) -> Any:
+    if zone.key == "near_position":
+        held = layers[layers["layer"] == "position"]
+        held = held[(held["valid_from"].astype(str) <= day)
+                    & (held["valid_to"].isna() | (held["valid_to"].astype(str) > day))]
+        if held.empty:
+            return None
+        return shapely.union_all([_metric(g).buffer(NEAR_POSITION_M) for g in held.geometry])
+    match = layers[layers["id"] == zone.feature_id]
+    return None if match.empty else _metric(match.geometry.iloc[0])
+
+
+def _in_window(classified: pd.DataFrame, start: dt.date, end: dt.date) -> np.ndarray:
+    dates = classified["event_date"].astype(str)
+    return ((dates >= start.isoformat()) & (dates <= end.isoformat())).to_numpy()
+
+
+def _fatalities(classified: pd.DataFrame, mask: np.ndarray) -> int:
+    if "fatalities" not in classified or not mask.any():
+        return 0
+    values = pd.to_numeric(classified["fatalities"][mask], errors="coerce")
+    return int(values.sum(skipna=True))
+
+
+def zone_summary(
+    classified: pd.DataFrame, layers: gpd.GeoDataFrame, start: dt.date, end: dt.date
+) -> pd.DataFrame:
+    """Per zone, for incidents dated ``start``..``end`` (both included): area in km² (UTM 36N;
+    the positions zone: 2 km around the positions holding on ``end``), incidents, fatalities
+    (sum of reported figures; blanks count as none) and incidents per 30 days."""
+    window = _in_window(classified, start, end)
+    span = max((end - start).days + 1, 1)
+    rows = []
+    for zone in ZONES:
+        geom = _zone_geometry(zone, layers, end.isoformat())
+        mask = zone_mask(classified, zone.key) & window
+        count = int(mask.sum())
+        rows.append({
+            "zone": zone.label,
+            "key": zone.key,
+            "area_km2": round(geom.area / 1e6, 1) if geom is not None else np.nan,
+            "incidents": count,
+            "fatalities": _fatalities(classified, mask),
+            "per_30_days": round(count / span * 30, 2),
+        })
+    count = int(window.sum())
+    rows.append({
+        "zone": "All incidents", "key": "all", "area_km2": np.nan, "incidents": count,
+        "fatalities": _fatalities(classified, window),
+        "per_30_days": round(count / span * 30, 2),
+    })
+    return pd.DataFrame(rows)
+
+
+def zone_counts(classified: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per zone (an incident may count in several zones): zone, key, incidents."""
+    return pd.DataFrame([
+        {"zone": z.label, "key": z.key, "incidents": int(zone_mask(classified, z.key).sum())}
+        for z in ZONES
+    ])
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    """Counts per zone in two equal windows either side of a milestone."""
+
+    table: pd.DataFrame
+    days: int
+    before: tuple[dt.date, dt.date]
+    after: tuple[dt.date, dt.date]
+    truncated: bool
+
+
+def before_after(
+    classified: pd.DataFrame, milestone: dt.date, days: int, as_of: dt.date | None = None
+) -> BeforeAfter:
+    """Incidents per zone in the ``days`` before ``milestone`` and the ``days`` from it.
+
+    The milestone day belongs to the "after" window. When the "after" window would run past
+    ``as_of`` (default: today), both windows are shortened to the days available, so that they
+    stay equal (``truncated`` is then True).
+    """
+    as_of = as_of or dt.date.today()
+    available = (as_of - milestone).days + 1
+    span = max(0, min(days, available))
+    truncated = span < days
+    before = (milestone - dt.timedelta(days=span), milestone - dt.timedelta(days=1))
+    after = (milestone, milestone + dt.timedelta(days=span - 1))
+    in_before = _in_window(classified, *before) if span else np.zeros(len(classified), bool)
+    in_after = _in_window(classified, *after) if span else np.zeros(len(classified), bool)
+    rows = []
+    for zone in (*ZONES, None):
+        mask = np.ones(len(classified), bool) if zone is None else zone_mask(classified, zone.key)
+        b, a = int((mask & in_before).sum()), int((mask & in_after).sum())
+        rows.append({
+            "zone": "All incidents" if zone is None else zone.label,
+            "key": "all" if zone is None else zone.key,
+            "before": b,
+            "after": a,
+            "change": a - b,
+            "change_pct": round((a - b) / b * 100, 1) if b else np.nan,
+        })
+    return BeforeAfter(pd.DataFrame(rows), span, before, after, truncated)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filtering
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """What the user chose; empty values mean "no restriction"."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    place: str = ""
+    zones: tuple[str, ...] = ()
+    text: str = ""
+
+
+def _contains(series: pd.Series, needle: str) -> np.ndarray:
+    return series.fillna("").astype(str).str.contains(needle, case=False, regex=False).to_numpy()
+
+
+def filter_incidents(classified: pd.DataFrame, chosen: IncidentFilter) -> pd.DataFrame:
+    """The incidents matching every criterion (zones: any of the chosen zones)."""
+    mask = np.ones(len(classified), dtype=bool)
+    dates = classified["event_date"].astype(str)
+    if chosen.start is not None:
+        mask &= (dates >= chosen.start.isoformat()).to_numpy()
+    if chosen.end is not None:
+        mask &= (dates <= chosen.end.isoformat()).to_numpy()
+    if chosen.event_types:
+        mask &= classified["event_type"].isin(chosen.event_types).to_numpy()
+    if chosen.sub_event_types:
+        mask &= classified["sub_event_type"].isin(chosen.sub_event_types).to_numpy()
+    if chosen.actors:
+        mask &= (classified["actor1"].isin(chosen.actors)
+                 | classified["actor2"].isin(chosen.actors)).to_numpy()
+    if chosen.place.strip():
+        needle = chosen.place.strip()
+        hit = np.zeros(len(classified), dtype=bool)
+        for col in ("admin1", "admin2", "admin3", "location", "governorate", "district"):
+            if col in classified:
+                hit |= _contains(classified[col], needle)
+        mask &= hit
+    if chosen.zones:
+        mask &= np.logical_or.reduce([zone_mask(classified, k) for k in chosen.zones])
+    if chosen.text.strip():
+        mask &= _contains(classified["notes"], chosen.text.strip())
+    return classified[mask]
+
+
+def actor_names(incidents: pd.DataFrame) -> list[str]:
+    """Every actor named in actor1 or actor2, most frequent first."""
+    if incidents.empty:
+        return []
+    both = pd.concat([incidents["actor1"], incidents["actor2"]]).fillna("").astype(str)
+    counts = both[both.str.strip() != ""].value_counts()
+    return [str(a) for a in counts.index]
+
+
+def top_values(values: Sequence[Any] | pd.Series, limit: int = 20) -> pd.DataFrame:
+    """The most frequent non-blank values: value, incidents."""
+    series = pd.Series(values).fillna("").astype(str).str.strip()
+    counts = series[series != ""].value_counts().head(limit)
+    return pd.DataFrame({"value": counts.index.astype(str), "incidents": counts.to_numpy()})
