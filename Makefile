@@ -26,7 +26,7 @@ setup-dev: $(VENV)/.stamp-dev static/vendor/.stamp
 assets: static/vendor/.stamp
 
 run: setup
-	$(PY) -m streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) scripts/serve.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: setup-dev
 	$(PY) -m geo.validate

@@ -54,8 +54,7 @@ def start_server(port: int, extra_env: dict[str, str] | None = None) -> subproce
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-         "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "scripts/serve.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
