@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from geo.viewstate import MIN_DATE, WINDOWS
-from ui import state
+from ui import loaders, state
 
 WINDOW_LABELS = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "365 days",
                  "since": "Everything since 8 Dec 2024"}
@@ -27,6 +27,12 @@ def render() -> None:
         )
         if picked != view.date or window != view.window:
             state.update(date=picked, window=window, event=None)
+        refused = len(loaders.rejected_rows())
+        if refused:
+            st.warning(
+                f"{refused} data item(s) failed validation and are not shown. "
+                "See **Sources and data quality**."
+            )
         st.caption(
             "Data: © OpenStreetMap contributors (ODbL) · UNCS/OCHA via HDX (CC BY 3.0 IGO) · "
             "GeoNames (CC BY 4.0) · Natural Earth (public domain) · Who's On First (CC0)."

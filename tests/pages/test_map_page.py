@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
+from geo.io import DATA_DIR
 from tests.pages.apptest_helpers import folium_args, run_app, vega_specs
 
 
@@ -79,3 +81,15 @@ def test_bad_params_fall_back_to_defaults() -> None:
     args = folium_args(at)
     assert args["zoom"] == 10
     assert "<script>" not in str(at.multiselect[0].value)
+
+
+def test_sidebar_reports_refused_items(tmp_path, monkeypatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    text = (data / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    text.append(text[1].replace("SIS", "DUP", 1).replace(",33.", ",93.", 1))
+    (data / "incidents.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data))
+    at = run_app({"date": "2025-01-10"})
+    warnings = [w.value for w in at.sidebar.warning]
+    assert any("1 data item(s) failed validation" in w for w in warnings)
