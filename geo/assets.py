@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import branca.element
 import folium
@@ -35,7 +35,11 @@ LOCAL_ASSETS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         ("markercluster/leaflet.markercluster.js",),
         ("markercluster/MarkerCluster.css", "markercluster/MarkerCluster.Default.css"),
     ),
+    # folium.plugins.DualMap synchronises its two maps with Leaflet.Sync (npm leaflet.sync).
+    "DualMap": (("sync/L.Map.Sync.js",), ()),
 }
+#: A map, or any element holding maps (the Figure of a DualMap).
+MapElement = TypeVar("MapElement", bound=branca.element.Element)
 
 
 def walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
@@ -44,7 +48,7 @@ def walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
         yield from walk(child)
 
 
-def localise(fmap: folium.Map, base: str = COMPONENT_BASE) -> folium.Map:
+def localise(fmap: MapElement, base: str = COMPONENT_BASE) -> MapElement:
     """Point every asset of the map at local copies under ``base``. Unknown elements that need
     assets raise ValueError, so a new plugin cannot silently bring a CDN back."""
     for element in walk(fmap):
@@ -81,7 +85,7 @@ def _read_vendor(relative: str, vendor_dir: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def inline_assets(fmap: folium.Map, vendor_dir: Path = VENDOR_DIR) -> str:
+def inline_assets(fmap: branca.element.Element, vendor_dir: Path = VENDOR_DIR) -> str:
     """A standalone HTML page of the map with every JS/CSS asset inlined (works offline).
 
     Images referenced from the CSS (layer-control icons) are not inlined; controls keep working

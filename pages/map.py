@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geo import charts, timeline
 from geo.mapping import MapSpec, build_map, esc, sources_html
-from geo.viewstate import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink
+from geo.viewstate import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink, serialise_view
 from ui import loaders, mapview, state
 
 view = state.current()
@@ -28,10 +28,10 @@ if preset != "—":
     view = state.update(lat=lat, lon=lon, zoom=zoom)
 
 features = mapview.features_on(view.date.isoformat())
-incidents = mapview.incidents_for(view.date.isoformat(), view.window_days)
+incidents = mapview.incident_layer_for(view.date.isoformat(), view.window_days)
 spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)))
 fmap = build_map(features, incidents, spec)
-st.caption(f"{len(incidents)} incident(s) in the window · {len(features)} features hold on this "
+st.caption(f"{incidents.count} incident(s) in the window · {len(features)} features hold on this "
            "date · hover for name and status, click for dates, basis, confidence and sources.")
 out = st_folium(fmap, key="map", height=600, use_container_width=True,
                 returned_objects=["center", "zoom"], center=[view.lat, view.lon], zoom=view.zoom)
@@ -70,3 +70,5 @@ if index is not None:
 
 st.markdown("**Link to this view**")
 st.code(permalink(view, str(getattr(st.context, "url", "") or "").split("?")[0]), language=None)
+st.page_link("pages/export.py", label="Export this view: PNG, PDF brief, HTML, data, GIF",
+             icon=":material/download:", query_params=serialise_view(view))

@@ -33,6 +33,7 @@ FILES: dict[str, str] = {
     "markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
     "markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "sync/L.Map.Sync.js": "leaflet.sync/L.Map.Sync.js",
 }
 
 

@@ -1,0 +1,67 @@
+"""Briefing mode: the security track as a story, step by step, and the two sides' positions
+side by side. Presenter mode hides the sidebar and enlarges type and buttons."""
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.briefing import step_index, step_permalink
+from geo.mapping import esc, sources_html
+from geo.viewstate import PRESETS
+from ui import exports, loaders, state, story
+
+loaded, presenting = story.story(), story.presenter()
+steps = loaded.data
+if presenting:
+    st.html(story.PRESENTER_CSS)
+top = st.columns([4, 1])
+picked = top[0].segmented_control("Show", list(story.MODES), default=story.mode(),
+                                  format_func=story.MODES.get, label_visibility="collapsed")
+on = top[1].toggle("Presenter mode", value=presenting)
+if (picked and picked != story.mode()) or on != presenting:
+    story.set_mode(picked or story.mode())
+    story.set_presenter(on)
+    st.rerun()
+if loaded.rejected:
+    with st.expander(f"{len(loaded.rejected)} story step(s) refused by the loader"):
+        st.dataframe([r.as_row() for r in loaded.rejected], hide_index=True)
+
+if story.mode() == "compare":
+    when, table, changes = story.comparison(loaders.data_dir())
+    st.title(f"Syria's demand and Israel's proposal, {dt.date.fromisoformat(when):%d %B %Y}")
+    st.iframe(story.comparison_html(loaders.data_dir(), when, *PRESETS["Damascus to the Golan"]),
+              height=600 if presenting else 520)
+    st.dataframe(table.drop(columns=["id", "inside_other"]).rename(columns={
+        "area_km2": "area km²", "overlap_km2": "km² within the other position",
+        "outside_km2": "km² outside it"}), hide_index=True, width="stretch")
+    st.markdown("\n".join(f"- {esc(line)}" for line in changes))
+    st.caption("Areas in km², UTM zone 36N (EPSG:32636). Both positions are schematic, drawn "
+               "from press reports of each side's terms: not official maps.")
+elif not steps:
+    st.error("No story step could be loaded from data/story.json.")
+else:
+    day = state.current().date if "date" in st.query_params else None  # e.g. set in the sidebar
+    index = step_index(steps, st.query_params.get("step"), day)
+    step = steps[index]
+    if story.show(step):  # the URL now describes this step: rerun so the sidebar agrees
+        st.rerun()
+    st.markdown(f"**Step {index + 1} of {len(steps)} · {step.date:%d %B %Y}**")
+    st.title(step.title)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st_folium(story.step_map(step), key=f"story-{step.id}", height=600 if presenting else 520,
+                  use_container_width=True, returned_objects=[])
+    with right:
+        st.markdown(esc(step.caption))
+        st.html(f"<div class='story-sources'>Source: {sources_html(list(step.sources))}</div>")
+        nav = st.columns(2)
+        for col, label, target, shortcut in ((nav[0], "◀ Previous", index - 1, "Left"),
+                                             (nav[1], "Next ▶", index + 1, "Right")):
+            if col.button(label, disabled=not 0 <= target < len(steps), width="stretch",
+                          shortcut=shortcut, key=f"story-{shortcut.lower()}"):
+                story.show(steps[target])
+                st.rerun()
+        st.caption("Keys: ← previous · → next")
+    st.markdown("**Link to this step**")
+    st.code(step_permalink(step, exports.app_url(), presenting), language=None)

@@ -1,0 +1,90 @@
+"""Exports in a real browser: the standalone HTML opens with no network and Leaflet draws the
+layers; the browser-exact PNG; the export page downloads files with meaningful names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from geo import export
+from geo.io import load_all
+from geo.viewstate import parse_view
+from tests.browser.conftest import ARTIFACTS
+from tests.conftest import DATA_DIR
+
+VIEW = {"date": "2025-01-10", "window": "since"}
+
+
+@pytest.fixture(scope="module")
+def standalone() -> str:
+    data = load_all(DATA_DIR)
+    view = parse_view(VIEW, today=dt.date(2026, 11, 26))
+    snap = export.make_snapshot(view, data["layers"].data, data["incidents"].data,
+                                data["timeline"].data, "http://127.0.0.1:8501/", "test")
+    return export.render_html(snap)
+
+
+def test_standalone_html_opens_offline(browser, standalone: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    attempted: list[str] = []
+
+    def only_inline(route) -> None:
+        url = route.request.url
+        if url.startswith(("data:", "about:", "blob:")):
+            route.continue_()
+        else:
+            attempted.append(url)
+            route.abort()
+
+    context.route("**/*", only_inline)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.set_content(standalone, wait_until="load")
+    paths = page.locator(".leaflet-overlay-pane path")
+    paths.first.wait_for()
+    assert paths.count() > 20
+    assert page.locator(".leaflet-overlay-pane path.st-collapsed").count() >= 3  # 1974 lines
+    assert page.locator(".leaflet-overlay-pane path.incident").count() > 0
+    assert page.locator("#export-info").inner_text().startswith("The frontier as of 10 January")
+    assert not [u for u in attempted if u.startswith(("http:", "https:"))], attempted
+    page.screenshot(path=str(ARTIFACTS / "export-standalone.png"))
+    context.close()
+
+
+def test_browser_png_has_the_slide_size(standalone: str) -> None:
+    reason = export.browser_available()
+    if reason:
+        pytest.skip(reason)
+    shot = export.browser_png(standalone, "slide")
+    assert shot.available, shot.reason
+    image = Image.open(io.BytesIO(shot.png or b"")).convert("RGB")
+    assert image.size == (1920, 1080)
+    assert np.asarray(image).astype(int).std() > 15
+    (ARTIFACTS / "export-browser.png").write_bytes(shot.png or b"")
+
+
+def test_export_page_downloads_with_meaningful_names(app_url: str, page,
+                                                     tmp_path: Path) -> None:
+    page.goto(f"{app_url}/export?date=2025-01-10&window=30")
+    # The last element of the page: the script has run to the end.
+    page.get_by_role("button", name="Render the playback GIF").wait_for()
+    button = page.get_by_role("button", name="Download PNG")
+    with page.expect_download() as png:
+        button.click()
+    assert png.value.suggested_filename == "frontier_2025-01-10_w30_area-of-separation.png"
+    target = tmp_path / png.value.suggested_filename
+    png.value.save_as(target)
+    assert Image.open(target).size == (1920, 1080)
+
+    with page.expect_download() as html:
+        page.get_by_role("button", name="Download HTML").click()
+    assert html.value.suggested_filename == "frontier_2025-01-10_w30_area-of-separation_map.html"
+    saved = tmp_path / "map.html"
+    html.value.save_as(saved)
+    assert "<script src=" not in saved.read_text(encoding="utf-8")
+    page.screenshot(path=str(ARTIFACTS / "export-page.png"), full_page=True)
