@@ -94,7 +94,7 @@ def test_side_by_side_comparison() -> None:
     table = at.dataframe[0].value
     assert list(table["side"]) == ["Syria", "Israel", "Israel", "Israel", "Israel"]
     assert table["area km²"].iloc[1] > table["area km²"].iloc[0] > 0
-    assert "km²" in at.markdown[-1].value
+    assert "km²" in at.main.markdown[-1].value
 
 
 def test_switching_modes_updates_the_url() -> None:

@@ -93,3 +93,14 @@ def test_sidebar_reports_refused_items(tmp_path, monkeypatch) -> None:
     at = run_app({"date": "2025-01-10"})
     warnings = [w.value for w in at.sidebar.warning]
     assert any("1 data item(s) failed validation" in w for w in warnings)
+
+
+def test_view_survives_a_switch_of_page() -> None:
+    at = run_app({"date": "2025-03-01", "window": "90"})
+    at.query_params.clear()  # what Streamlit does when the sidebar navigation switches page
+    at.switch_page("pages/sources.py")
+    at.run()
+    assert not at.exception
+    assert at.sidebar.date_input[0].value.isoformat() == "2025-03-01"
+    assert at.query_params["date"] in ("2025-03-01", ["2025-03-01"])
+    assert at.query_params["window"] in ("90", ["90"])
