@@ -6,6 +6,7 @@ is missing the tests skip, except under REQUIRE_BROWSER=1 (CI), where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -34,7 +35,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_healthy(url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 90) -> None:
+def wait_healthy(
+    url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 90
+) -> None:
     """Poll the health endpoint until it answers ok (fails fast if the server died)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -54,18 +57,19 @@ def start_server(port: int, extra_env: dict[str, str] | None = None) -> subproce
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "scripts/serve.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A Streamlit server of the app on a free port, healthy on entry, stopped on exit."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
-    user_data = tmp_path_factory.mktemp("user_data")
-    proc = start_server(port, {"DASHBOARD_USER_DATA": str(user_data)})
+    proc = start_server(port, extra_env)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
@@ -76,6 +80,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    user_data = tmp_path_factory.mktemp("user_data")
+    with running_app({"DASHBOARD_USER_DATA": str(user_data)}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, map_frame, start_server, wait_healthy
+from tests.browser.conftest import ARTIFACTS, ROOT, map_frame, running_app
 
 HOSTILE = [
     "<script>window.__xss='script'</script>",
@@ -68,20 +66,8 @@ def _hostile_data(target: Path) -> None:
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("hostile") / "data"
     _hostile_data(data)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = start_server(port, {"DASHBOARD_DATA_DIR": str(data)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
+    with running_app({"DASHBOARD_DATA_DIR": str(data)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _assert_clean(page, frame_page=None) -> None:
