@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final
 
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium import plugins
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from geo import styles
@@ -167,12 +171,81 @@ def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+#: Simplified geometries as GeoJSON, per (feature id, tolerance): the geometry they were made
+#: from and its mapping. A feature's geometry does not change with the date, only its status,
+#: so a date change reuses them (checked: same object, or exactly equal coordinates).
+_SIMPLIFIED: OrderedDict[tuple[str, float], tuple[Any, dict[str, Any]]] = OrderedDict()
+_SIMPLIFIED_MAX: Final[int] = 4096
+#: Guards the two memos of this module (Streamlit runs sessions in threads).
+_MEMO_LOCK = threading.Lock()
+
+
+def _same_geometries(cached: Sequence[Any], given: Sequence[Any]) -> bool:
+    return len(cached) == len(given) and all(
+        a is b or a.equals_exact(b, 0.0) for a, b in zip(cached, given, strict=True)
+    )
+
+
+def _geometry_json(feature_id: str, geom: Any, tolerance: float) -> dict[str, Any]:
+    if not tolerance or geom.geom_type in ("Point", "MultiPoint"):
+        return mapping(geom)
+    key = (feature_id, tolerance)
+    with _MEMO_LOCK:
+        hit = _SIMPLIFIED.get(key)
+        if hit is not None and _same_geometries([hit[0]], [geom]):
+            _SIMPLIFIED.move_to_end(key)
+            return hit[1]
+    out = mapping(geom.simplify(tolerance, preserve_topology=True))
+    with _MEMO_LOCK:
+        _SIMPLIFIED[key] = (geom, out)
+        if len(_SIMPLIFIED) > _SIMPLIFIED_MAX:
+            _SIMPLIFIED.popitem(last=False)
+    return out
+
+
+#: Feature layers already built (payload and JSON text), per kind, tolerance and the content of
+#: every row except the geometry (checked apart): a date change that leaves a group's
+#: features and their status as they were reuses the layer instead of rebuilding it.
+_LAYERS: OrderedDict[tuple[str, float, str], tuple[list[Any], dict[str, Any], str]] = (
+    OrderedDict()
+)
+_LAYERS_MAX: Final[int] = 256
+_ROW_FIELDS: Final[tuple[str, ...]] = (
+    "id", "layer", "name", "name_ar", "status_on_date", "disputed_on_date", "status_note",
+    "valid_from", "valid_to", "date_precision", "basis", "confidence", "notes", "sources",
+    "attribution", "licence",
+)
+
+
+def _layer_payload(
+    kind: str, rows: Sequence[Mapping[str, Any]], tolerance: float,
+    build: Callable[[Sequence[Mapping[str, Any]]], dict[str, Any]],
+) -> tuple[dict[str, Any], str]:
+    """``build(rows)`` and its JSON text, reused while the rows are the same."""
+    key = (kind, tolerance, repr([tuple(row.get(f) for f in _ROW_FIELDS) for row in rows]))
+    geoms = [row["geometry"] for row in rows]
+    with _MEMO_LOCK:
+        hit = _LAYERS.get(key)
+        if hit is not None and _same_geometries(hit[0], geoms):
+            _LAYERS.move_to_end(key)
+            return hit[1], hit[2]
+    payload = build(rows)
+    text = json_text(payload)
+    with _MEMO_LOCK:
+        _LAYERS[key] = (geoms, payload, text)
+        if len(_LAYERS) > _LAYERS_MAX:
+            _LAYERS.popitem(last=False)
+    return payload, text
+
+
 def feature_payload(frame: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict[str, Any]:
+    return rows_payload(frame.to_dict("records"), tolerance)
+
+
+def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> dict[str, Any]:
+    """:func:`feature_payload` of rows already taken out of the frame (``to_dict("records")``)."""
     out = []
-    for row in frame.to_dict("records"):
-        geom = row["geometry"]
-        if tolerance and geom.geom_type not in ("Point", "MultiPoint"):
-            geom = geom.simplify(tolerance, preserve_topology=True)
+    for row in rows:
         out.append({
             "type": "Feature",
             "id": row["id"],
@@ -188,7 +261,7 @@ def feature_payload(frame: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict[str
                     "className": f"lyr-{row['layer']} st-{row['status_on_date']}",
                 },
             },
-            "geometry": mapping(geom),
+            "geometry": _geometry_json(str(row["id"]), row["geometry"], tolerance),
         })
     return _collection(out)
 
@@ -220,13 +293,48 @@ def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------
 # Custom map elements (our own small scripts; no third-party code)
 
-class GeoJsonLayer(MacroElement):
+class _Text(Element):
+    """Text that goes into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered script is added to the page as text.
+
+    branca's MacroElement.render wraps the rendered script in a new Element, which compiles it
+    as a Jinja template: seconds for megabytes of GeoJSON, and any ``{{`` in the data would be
+    read as template code. Our elements only define a ``script`` macro.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        macros = self._template.module.__dict__
+        if "header" in macros or "html" in macros:
+            return super().render(**kwargs)
+        figure = self.get_root()
+        script = macros["script"]
+        figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+def json_text(data: Any) -> str:
+    """Data as compact JSON that is safe inside a <script> (as Jinja's ``tojson`` filter)."""
+    return str(htmlsafe_json_dumps(data, separators=(",", ":")))
+
+
+class GeoJsonLayer(ScriptElement):
     """A GeoJSON layer styled from each feature's ``style`` property, with escaped tooltip and
     popup HTML taken from ``tip``/``pop``. Points become circle markers (or metric circles)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
             {%- if this.circles %}
             pointToLayer: function(f, ll) {
                 return L.circle(ll, Object.assign({radius: f.properties.r_m}, {{ this.circle_style|tojson }}));
@@ -254,7 +362,8 @@ class GeoJsonLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False) -> None:
+    def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False,
+                 data_json: str | None = None) -> None:
         super().__init__()
         self._name = "GeoJsonLayer"
         self.data = data
@@ -262,9 +371,16 @@ class GeoJsonLayer(MacroElement):
         self.labels = labels
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
+        if data_json is not None:  # already serialised (see IncidentLayer)
+            self.__dict__["data_json"] = data_json
+
+    @cached_property
+    def data_json(self) -> str:
+        """``data`` as JSON, serialised once however often the map is rendered."""
+        return json_text(self.data)
 
 
-class LayerAttribution(MacroElement):
+class LayerAttribution(ScriptElement):
     """Show a data layer's credits in the attribution control while the layer is on the map.
 
     Each credit is added separately, so Leaflet's reference counting shows it once however many
@@ -308,7 +424,7 @@ def credits_for(attributions: Iterable[Any]) -> list[str]:
     return [credit for key, credit in CREDITS.items() if key in text]
 
 
-class ZoomLevelsLayer(MacroElement):
+class ZoomLevelsLayer(ScriptElement):
     """Aggregated incident cells: one GeoJSON layer per grid level, each shown in its zoom
     range (see geo.aggregate). Tooltips carry escaped text."""
 
@@ -316,9 +432,12 @@ class ZoomLevelsLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
             var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
-            var levels = {{ this.levels|tojson }}.map(function(level) {
+            var levels = {{ this.levels_json }}.map(function(level) {
                 level.layer = L.geoJson(level.data, {
-                    pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
+                    pointToLayer: function(f, ll) {
+                        return L.circleMarker(ll, Object.assign(
+                            {radius: f.properties.r, fillColor: f.properties.c}, level.style));
+                    },
                     onEachFeature: function(f, layer) { layer.bindTooltip(f.properties.tip); }
                 });
                 return level;
@@ -336,14 +455,21 @@ class ZoomLevelsLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, levels: list[dict[str, Any]], map_name: str) -> None:
+    def __init__(self, levels: list[dict[str, Any]], map_name: str,
+                 levels_json: str | None = None) -> None:
         super().__init__()
         self._name = "ZoomLevelsLayer"
         self.levels = levels
         self.map_name = map_name
+        if levels_json is not None:  # already serialised (see IncidentLayer)
+            self.__dict__["levels_json"] = levels_json
+
+    @cached_property
+    def levels_json(self) -> str:
+        return json_text(self.levels)
 
 
-class ShowAtZoom(MacroElement):
+class ShowAtZoom(ScriptElement):
     """Add the parent layer only at or above a zoom level (uncertainty circles)."""
 
     _template = Template("""
@@ -366,7 +492,7 @@ class ShowAtZoom(MacroElement):
         self.min_zoom = min_zoom
 
 
-class Legend(MacroElement):
+class Legend(ScriptElement):
     """A legend control built from geo.styles (escaped HTML)."""
 
     _template = Template("""
@@ -421,6 +547,41 @@ def legend_html(event_types: Iterable[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# The incident layer
+
+@dataclass(frozen=True)
+class IncidentLayer:
+    """The incidents of a window, ready to draw: one marker per event up to
+    :data:`geo.aggregate.POINT_LIMIT`, grid cells per zoom level above it. The JSON is
+    serialised once, so that a cached layer costs nothing to draw again."""
+
+    count: int
+    event_types: tuple[str, ...]
+    aggregated: bool
+    #: A FeatureCollection (points) or a list of levels (cells); None in a lean layer.
+    data: Any = field(repr=False)
+
+    @cached_property
+    def json(self) -> str:
+        return json_text(self.data)
+
+    def lean(self) -> IncidentLayer:
+        """The same layer holding only its JSON text: one string instead of tens of thousands
+        of small objects (which the garbage collector would scan again and again) for caches."""
+        out = IncidentLayer(self.count, self.event_types, self.aggregated, None)
+        out.__dict__["json"] = self.json
+        return out
+
+
+def incident_layer(incidents: gpd.GeoDataFrame) -> IncidentLayer:
+    """The layer that :func:`build_map` draws for ``incidents``."""
+    types = tuple(str(t) for t in incidents["event_type"].unique()) if len(incidents) else ()
+    if len(incidents) > POINT_LIMIT:
+        return IncidentLayer(len(incidents), types, True, aggregate_payload(incidents))
+    return IncidentLayer(len(incidents), types, False, incident_payload(incidents))
+
+
+# ---------------------------------------------------------------------------------------------
 # The map
 
 @dataclass(frozen=True)
@@ -436,31 +597,39 @@ class MapSpec:
     )
 
 
-def _offline_base(features: gpd.GeoDataFrame, show: bool) -> folium.FeatureGroup:
+def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
     base = folium.FeatureGroup(name=OFFLINE_NAME, overlay=False, control=True, show=show)
-    ref = features[features["layer"].isin(["country"]) | features["id"].str.startswith("gov_")]
-    frame = ref.assign(status_on_date="reference", disputed_on_date=False)
-    payload = feature_payload(frame, tolerance=0.0003)
-    for feat in payload["features"]:
-        is_country = feat["id"].startswith("country_")
-        feat["properties"]["style"] = {**styles.offline_base_style(is_country),
-                                       "interactive": False}
-    layer = GeoJsonLayer(payload)
-    base.add_child(layer)
-    base.add_child(LayerAttribution(credits_for(ref["attribution"])))
+    ref = [{**row, "status_on_date": "reference", "disputed_on_date": False} for row in rows
+           if row["layer"] == "country" or str(row["id"]).startswith("gov_")]
+
+    def build(ref: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        payload = rows_payload(ref, tolerance=0.0003)
+        for feat in payload["features"]:
+            is_country = feat["id"].startswith("country_")
+            feat["properties"]["style"] = {**styles.offline_base_style(is_country),
+                                           "interactive": False}
+        return payload
+
+    payload, text = _layer_payload("offline", ref, 0.0003, build)
+    base.add_child(GeoJsonLayer(payload, data_json=text))
+    base.add_child(LayerAttribution(credits_for(row["attribution"] for row in ref)))
     return base
 
 
 def build_map(
-    features: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, spec: MapSpec
+    features: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame | IncidentLayer, spec: MapSpec
 ) -> folium.Map:
-    """Build the folium map for a view. ``features`` come from :func:`geo.timeline.state_at`."""
+    """Build the folium map for a view. ``features`` come from :func:`geo.timeline.state_at`;
+    ``incidents`` are those of the window, or their :func:`incident_layer` (which the app
+    caches per date and window)."""
     view = spec.view
+    layer = incidents if isinstance(incidents, IncidentLayer) else incident_layer(incidents)
     fmap = folium.Map(
         location=list(spec.origin[:2]), zoom_start=spec.origin[2], tiles=None,
         max_zoom=MAX_ZOOM, min_zoom=6, control_scale=True, prefer_canvas=False,
     )
-    fmap.add_child(_offline_base(features, view.basemap == "offline"))
+    rows = features.to_dict("records")  # once: per-group frames cost more than the rows
+    fmap.add_child(_offline_base(rows, view.basemap == "offline"))
     fmap.get_root().header.add_child(folium.Element(
         f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
         ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
@@ -473,31 +642,35 @@ def build_map(
             show=view.basemap == key, overlay=False, control=True,
         ).add_to(fmap)
 
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_group.setdefault(group_of(row["layer"], row["id"]), []).append(row)
     for group in GROUP_ORDER:
-        kinds_mask = [group_of(layer, fid) == group
-                      for layer, fid in zip(features["layer"], features["id"], strict=True)]
-        frame = features[kinds_mask]
-        if frame.empty:
+        group_rows = by_group.get(group)
+        if not group_rows:
             continue
         fg = folium.FeatureGroup(name=GROUP_LABELS[group], show=group in view.layers)
-        payload = feature_payload(frame, SIMPLIFY.get(group, 0.0))
-        fg.add_child(GeoJsonLayer(payload, labels=group == "places"))
-        fg.add_child(LayerAttribution(credits_for(frame["attribution"])))
+        tolerance = SIMPLIFY.get(group, 0.0)
+        payload, text = _layer_payload(
+            "group", group_rows, tolerance, lambda rows, t=tolerance: rows_payload(rows, t)
+        )
+        fg.add_child(GeoJsonLayer(payload, labels=group == "places", data_json=text))
+        fg.add_child(LayerAttribution(credits_for(row["attribution"] for row in group_rows)))
         fmap.add_child(fg)
 
     event_types: Sequence[str] = []
-    if not incidents.empty:
-        event_types = list(incidents["event_type"].unique())
+    if layer.count:
+        event_types = list(layer.event_types)
         fg = folium.FeatureGroup(name=GROUP_LABELS["incidents"], show="incidents" in view.layers)
         fg.add_child(LayerAttribution(spec.incident_credits))
         fmap.add_child(fg)
-        if len(incidents) > POINT_LIMIT:
-            fg.add_child(ZoomLevelsLayer(aggregate_payload(incidents), fmap.get_name()))
+        if layer.aggregated:
+            fg.add_child(ZoomLevelsLayer(layer.data or [], fmap.get_name(), layer.json))
         else:
-            payload = incident_payload(incidents)
-            fg.add_child(GeoJsonLayer(payload))
+            data = layer.data or _collection([])
+            fg.add_child(GeoJsonLayer(data, data_json=layer.json))
             circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
-            circles.add_child(GeoJsonLayer(payload, circles=True))
+            circles.add_child(GeoJsonLayer(data, circles=True, data_json=layer.json))
             circles.add_child(ShowAtZoom(fmap.get_name(), 11))
             fmap.add_child(circles)
 

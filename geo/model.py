@@ -99,6 +99,11 @@ INCIDENT_REQUIRED: Final[tuple[str, ...]] = (
     "longitude",
 )
 
+#: Longest text a cell may hold (a longer one is almost always a broken file or a paste accident).
+MAX_CELL_CHARS: Final[int] = 100_000
+#: More reported fatalities than this in one event is a typo (and overflows the integer column).
+MAX_FATALITIES: Final[int] = 100_000
+
 #: Region the dashboard covers (lon/lat box of the staged geodata, with a margin).
 REGION_BOUNDS: Final[tuple[float, float, float, float]] = (34.0, 31.0, 38.5, 35.0)
 
@@ -325,9 +330,21 @@ def check_incident(row: Mapping[str, Any], today: dt.date | None = None) -> list
             reasons.append(f"fatalities is not a whole number: {str(fat)[:20]!r}")
         elif value < 0:
             reasons.append(f"fatalities is negative: {int(value)}")
-    geo_precision = row.get("geo_precision")
-    if not is_blank(geo_precision) and _as_float(geo_precision) not in (1.0, 2.0, 3.0):
-        reasons.append(f"geo_precision {geo_precision!r} is not 1, 2 or 3")
+        elif value > MAX_FATALITIES:
+            reasons.append(
+                f"fatalities {str(fat).strip()[:24]} is implausibly large for one event "
+                f"(more than {MAX_FATALITIES:,})"
+            )
+    for key in ("geo_precision", "time_precision"):
+        code = row.get(key)
+        if not is_blank(code) and _as_float(code) not in (1.0, 2.0, 3.0):
+            reasons.append(f"{key} {str(code)[:20]!r} is not 1, 2 or 3")
+    for key, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            reasons.append(
+                f"{str(key)[:40]} is {len(value):,} characters long; the limit is "
+                f"{MAX_CELL_CHARS:,}"
+            )
     url = row.get("url")
     if not is_blank(url) and not is_http_url(url):
         reasons.append(f"url is not an http(s) URL: {str(url)[:80]!r}")
@@ -365,11 +382,24 @@ def check_timeline_entry(entry: Mapping[str, Any]) -> list[str]:
     return reasons
 
 
-def _as_float(value: Any) -> float | None:
-    if isinstance(value, bool):
+#: A number as text: sign, digits, point, exponent. Python's float() also reads "1_000",
+#: "nan" and "infinity"; those are refused here. (\d also matches Arabic-Indic digits, which
+#: float() reads.)
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def as_number(value: Any) -> float | None:
+    """A finite number from a cell (text or number), else None. Validation and the typed
+    columns both use it, so a value that passes validation always converts."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str) and not _NUMBER.match(value):
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return None if math.isnan(number) or math.isinf(number) else number
+
+
+_as_float = as_number

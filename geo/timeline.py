@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 #: The day the 1974 regime ended on the ground; "everything since" windows start here.
@@ -67,23 +68,35 @@ def window_start(end: dt.date, days: int | None) -> dt.date:
     return end - dt.timedelta(days=max(days, 1) - 1)
 
 
+def window_mask(
+    incidents: pd.DataFrame, end: dt.date, days: int | None = DEFAULT_WINDOW_DAYS
+) -> pd.Series:
+    """Which incidents are dated within the window that ends on ``end`` (both ends included)."""
+    start = _iso(window_start(end, days))
+    dates = incidents["event_date"].astype(str)
+    return (dates >= start) & (dates <= _iso(end))
+
+
 def incidents_in_window(
     incidents: gpd.GeoDataFrame, end: dt.date, days: int | None = DEFAULT_WINDOW_DAYS
 ) -> gpd.GeoDataFrame:
     """Incidents dated within the window that ends on ``end`` (both ends included)."""
-    start = _iso(window_start(end, days))
-    dates = incidents["event_date"].astype(str)
-    return incidents[(dates >= start) & (dates <= _iso(end))]
+    return incidents[window_mask(incidents, end, days)]
 
 
 def weekly_counts(incidents: pd.DataFrame) -> pd.DataFrame:
     """Incidents per week (weeks start on Monday) and event type: week, event_type, count."""
     if incidents.empty:
         return pd.DataFrame({"week": [], "event_type": [], "count": []})
-    dates = pd.to_datetime(incidents["event_date"])
-    week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
+    # Dates repeat: parse each distinct one once, group on dates, format only the weeks.
+    codes, days = pd.factorize(incidents["event_date"])
+    parsed = pd.to_datetime(pd.Series(days), format="ISO8601")
+    monday = (parsed - pd.to_timedelta(parsed.dt.day_of_week, unit="D")).to_numpy()
+    week = np.where(codes >= 0, monday[np.maximum(codes, 0)], np.datetime64("NaT"))
     frame = pd.DataFrame({"week": week, "event_type": incidents["event_type"].to_numpy()})
-    return frame.groupby(["week", "event_type"]).size().reset_index(name="count")
+    out = frame.groupby(["week", "event_type"]).size().reset_index(name="count")
+    out["week"] = out["week"].dt.strftime("%Y-%m-%d")
+    return out
 
 
 def entry_index(entries: Sequence[Mapping[str, Any]], entry_id: str | None) -> int | None:

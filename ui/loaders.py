@@ -16,13 +16,15 @@ def data_dir() -> str:
     return os.environ.get("DASHBOARD_DATA_DIR") or str(DATA_DIR)
 
 
-@st.cache_data(show_spinner="Loading data…")
+@st.cache_resource(show_spinner="Loading data…", max_entries=4)
 def _load(folder: str) -> dict[str, LoadResult]:
     return load_all(Path(folder))
 
 
 def load_data() -> dict[str, LoadResult]:
-    """Every dataset in the data folder, validated. Cached once per process and folder."""
+    """Every dataset in the data folder, validated. Loaded once per process and folder, and
+    shared by every session without a copy (st.cache_data would unpickle a copy on every
+    call: seconds for 100,000 incidents). Callers must not modify it."""
     return _load(data_dir())
 
 

@@ -1,4 +1,8 @@
-"""Cached inputs of the map page: the layer state at a date and the incidents in a window."""
+"""Cached inputs of the map page: the layer state at a date and the incidents in a window.
+
+Everything here is shared by all sessions (st.cache_resource: no copy per call) and keyed on
+the data folder too; callers must not modify what they get.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,45 @@ import datetime as dt
 import geopandas as gpd
 import streamlit as st
 
-from geo.timeline import incidents_in_window, state_at
+from geo.aggregate import CELL_COLUMNS, POINT_LIMIT
+from geo.mapping import IncidentLayer, incident_layer
+from geo.timeline import incidents_in_window, state_at, window_mask
 from ui import loaders
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def features_on(day: str) -> gpd.GeoDataFrame:
-    """Every layer feature that holds on ``day`` (ISO), with its status that day."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _features_on(folder: str, day: str) -> gpd.GeoDataFrame:
     return state_at(loaders.layers().data, day)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+def features_on(day: str) -> gpd.GeoDataFrame:
+    """Every layer feature that holds on ``day`` (ISO), with its status that day."""
+    return _features_on(loaders.data_dir(), day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _incidents_for(folder: str, day: str, window_days: int | None) -> gpd.GeoDataFrame:
+    return incidents_in_window(loaders.incidents().data, dt.date.fromisoformat(day), window_days)
+
+
 def incidents_for(day: str, window_days: int | None) -> gpd.GeoDataFrame:
     """Built-in incidents in the window of ``window_days`` ending on ``day`` (None: since 8 Dec)."""
-    return incidents_in_window(loaders.incidents().data, dt.date.fromisoformat(day), window_days)
+    return _incidents_for(loaders.data_dir(), day, window_days)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _layer_for(folder: str, day: str, window_days: int | None) -> IncidentLayer:
+    data = loaders.incidents().data
+    mask = window_mask(data, dt.date.fromisoformat(day), window_days)
+    # Grid cells need four columns: copy only those out of a large window.
+    columns = list(data.columns) if mask.sum() <= POINT_LIMIT else list(CELL_COLUMNS)
+    # Serialised once, here, rather than on every rerun; only the JSON text is kept.
+    return incident_layer(data.loc[mask, columns]).lean()
+
+
+def incident_layer_for(day: str, window_days: int | None) -> IncidentLayer:
+    """The incident layer of the map (markers or grid cells) for a date and window."""
+    return _layer_for(loaders.data_dir(), day, window_days)
 
 
 def map_origin(default: tuple[float, float, int]) -> tuple[float, float, int]:

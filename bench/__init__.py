@@ -1,0 +1,1 @@
+"""Performance benchmark of the dashboard at ACLED scale (not part of ``make test``)."""
