@@ -195,9 +195,12 @@ def _import(data: Any, name: str, max_bytes: int) -> ImportResult:
     if not data.strip():
         raise IncidentImportError(f"{name}: the file is empty.")
     if len(data) > max_bytes:
+        size, limit = _size(len(data)), _size(max_bytes)
+        if size == limit:  # "50 MB; the limit is 50 MB" would read as no excess
+            size = f"{len(data):,} bytes"
         raise IncidentImportError(
-            f"{name}: the file is {len(data) / 1e6:.1f} MB; the limit is "
-            f"{max_bytes / 1e6:.0f} MB. Split it or filter it to the region first."
+            f"{name}: the file is {size}; the limit is {limit}. Split it or filter it to the "
+            "region first."
         )
     suffix = PurePath(name).suffix.lower()
     if data.startswith(b"SQLite format 3\x00"):
@@ -212,6 +215,15 @@ def _import(data: Any, name: str, max_bytes: int) -> ImportResult:
     if suffix in (".geojson", ".json"):
         raise IncidentImportError(f"{name}: not a GeoJSON file (it does not start with '{{').")
     return _import_csv(text, name, note)
+
+
+def _size(count: int) -> str:
+    """A byte count for people: "50 MB", "1.2 MB", "900 KB", "120 bytes"."""
+    if count >= 1_000_000:
+        return f"{count / 1e6:.1f}".removesuffix(".0") + " MB"
+    if count >= 1_000:
+        return f"{count / 1e3:.0f} KB"
+    return f"{count} bytes"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,6 +316,12 @@ def _read_records(text: str, name: str) -> list[tuple[int, list[str]]]:
                 continue
             records.append((number, fields))
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise IncidentImportError(
+                f"{name}: record {number + 1} has a cell longer than "
+                f"{csv.field_size_limit():,} characters; the file is probably not a CSV "
+                "(or a quote is not closed)."
+            ) from None
         raise IncidentImportError(
             f"{name}: not a readable CSV (record {number + 1}: {exc})."
         ) from None
@@ -358,6 +376,14 @@ def _import_csv(text: str, name: str, note: str) -> ImportResult:
     if not records:
         raise IncidentImportError(f"{name}: the file is empty.")
     _, first = records[0]
+    hint = first[0].replace("\ufeff", "").strip().lower() if len(first) <= 2 else ""
+    if hint.startswith("sep=") and len(records) > 1:  # Excel's separator line: "sep=,"
+        if hint == "sep=" and len(first) == 2 and not first[1].strip():
+            records = records[1:]
+            note = " ".join(n for n in (note, "Skipped Excel's 'sep=,' first line.") if n)
+            _, first = records[0]
+        else:
+            _check_delimiter([hint.removeprefix("sep=")], name)
     _check_delimiter(first, name)
     header = [_header_key(f) for f in first]
     columns = set(header)
@@ -591,6 +617,7 @@ def _import_geojson(text: str, name: str, note: str) -> ImportResult:
         raise IncidentImportError(f"{name}: the FeatureCollection has no features.")
     rows: list[dict[str, str]] = []
     pre: list[list[str]] = []
+    with_z = 0
     for feature in features:
         reasons: list[str] = []
         row: dict[str, str] = {}
@@ -619,12 +646,21 @@ def _import_geojson(text: str, name: str, note: str) -> ImportResult:
                 and all(_is_number(c) and not isinstance(c, bool) for c in coords[:2])
             ):
                 row["longitude"], row["latitude"] = _cell(float(coords[0])), _cell(float(coords[1]))
+                with_z += len(coords) > 2
             else:
                 reasons.append("point coordinates are not [longitude, latitude] numbers")
         rows.append(row)
         pre.append(reasons)
     frame = pd.DataFrame(rows, dtype=object).fillna("")
-    return _finish_features(FORMAT_GEOJSON, frame, pre, name, [n for n in [note] if n])
+    notes = [n for n in [note, _z_note(with_z)] if n]
+    return _finish_features(FORMAT_GEOJSON, frame, pre, name, notes)
+
+
+def _z_note(count: int) -> str:
+    if not count:
+        return ""
+    return (f"{count:,} point(s) have a third (height) coordinate; it was ignored and only "
+            "longitude/latitude were kept.")
 
 
 def _import_gpkg(data: bytes, name: str) -> ImportResult:
@@ -640,7 +676,7 @@ def _import_gpkg(data: bytes, name: str) -> ImportResult:
             layers = pyogrio.list_layers(path)
         except Exception as exc:  # noqa: BLE001 - GDAL raises several kinds
             raise IncidentImportError(
-                f"{name}: not a readable GeoPackage ({str(exc)[:160]})."
+                f"{name}: not a readable GeoPackage ({_gdal_reason(exc, path, name)})."
             ) from None
         if len(layers) == 0:
             raise IncidentImportError(f"{name}: the GeoPackage has no layers.")
@@ -653,7 +689,7 @@ def _import_gpkg(data: bytes, name: str) -> ImportResult:
             gdf = pyogrio.read_dataframe(path, layer=chosen)
         except Exception as exc:  # noqa: BLE001
             raise IncidentImportError(
-                f"{name}: layer {chosen!r} could not be read ({str(exc)[:160]})."
+                f"{name}: layer {chosen!r} could not be read ({_gdal_reason(exc, path, name)})."
             ) from None
     if len(gdf) == 0:
         raise IncidentImportError(f"{name}: layer {chosen!r} has no features.")
@@ -666,13 +702,16 @@ def _import_gpkg(data: bytes, name: str) -> ImportResult:
         elif not gdf.crs.equals("EPSG:4326"):
             notes.append(f"Reprojected from {gdf.crs.to_string()} to WGS84 lon/lat.")
             gdf = gdf.to_crs("EPSG:4326")
+        with_z = 0
         for i, geom in enumerate(gdf.geometry.to_numpy()):
             if geom is None or geom.is_empty:
                 continue
             if geom.geom_type == "Point":
                 lon[i], lat[i] = _cell(float(geom.x)), _cell(float(geom.y))
+                with_z += bool(geom.has_z)
             else:
                 pre[i].append(_point_reason(geom.geom_type))
+        notes += [n for n in [_z_note(with_z)] if n]
         props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     else:
         props = pd.DataFrame(gdf)
@@ -695,11 +734,25 @@ def _import_gpkg(data: bytes, name: str) -> ImportResult:
     return _finish_features(FORMAT_GPKG, frame.reset_index(drop=True), pre, name, notes)
 
 
+def _gdal_reason(exc: Exception, path: Path, name: str) -> str:
+    """GDAL's message without its SQL, the temporary path or repetitions, for the user."""
+    text = str(exc).replace(str(path), name).strip()
+    if "failed: " in text:  # "sqlite3_prepare_v2(SELECT …) failed: file is not a database; …"
+        text = text.rsplit("failed: ", 1)[1]
+    parts = list(dict.fromkeys(p.strip() for p in text.split(";") if p.strip()))
+    reason = "; ".join(parts)[:160] or type(exc).__name__
+    if any(k in reason for k in ("not a database", "malformed", "disk image")):
+        reason += ": the file is damaged or incomplete"
+    return reason
+
+
 def _finish_features(
     fmt: str, frame: pd.DataFrame, pre: list[list[str]], name: str, notes: list[str]
 ) -> ImportResult:
-    if not set(frame.columns) & set(INCIDENT_REQUIRED):
-        found = ", ".join(repr(str(c)[:40]) for c in list(frame.columns)[:8])
+    # latitude/longitude may come from the geometry: the properties must name the incident.
+    if not set(frame.columns) & (set(INCIDENT_REQUIRED) - {"latitude", "longitude"}):
+        shown = [c for c in frame.columns if c not in ("latitude", "longitude")]
+        found = ", ".join(repr(str(c)[:40]) for c in shown[:8])
         raise IncidentImportError(
             f"{name}: the features have none of the incident properties (event_id_cnty, "
             f"event_date, event_type, …); found {found or 'no properties'}."

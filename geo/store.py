@@ -33,6 +33,8 @@ NAME_PATTERN: Final[re.Pattern[str]] = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 #: Temporary files older than this are left-overs of interrupted saves and are removed.
 STALE_TEMP_SECONDS: Final[float] = 3600.0
 _TEMP_PREFIX: Final[str] = ".tmp-"
+#: An unreadable file ``x.gpkg`` is renamed ``x.corrupt-<UTC timestamp>``.
+CORRUPT_MARK: Final[str] = ".corrupt-"
 
 
 class StoreError(ValueError):
@@ -58,10 +60,12 @@ class DatasetInfo:
 
 @dataclass
 class Listing:
-    """Saved datasets, and the problems found while listing them (files set aside)."""
+    """Saved datasets, the problems found while listing them (files set aside now), and every
+    file set aside so far (``<name>.corrupt-<timestamp>``, until someone removes it)."""
 
     datasets: list[DatasetInfo] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -180,7 +184,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def _set_aside(path: Path) -> Path | None:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = path.with_name(f"{path.stem}.corrupt-{stamp}")
+    target = path.with_name(f"{path.stem}{CORRUPT_MARK}{stamp}")
     try:
         os.replace(path, target)
     except OSError:
@@ -223,6 +227,8 @@ def list_datasets(folder: Path | str | None = None) -> Listing:
             name, rows, stat.st_size,
             dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC), path,
         ))
+    # Reported on every listing, in every session: a dataset set aside never just vanishes.
+    listing.set_aside = sorted(p.name for p in base.glob(f"*{CORRUPT_MARK}*") if p.is_file())
     return listing
 
 

@@ -107,6 +107,13 @@ def choose_dataset() -> Dataset | None:
     listing = store.list_datasets()
     for problem in listing.problems:
         st.warning(md(problem), icon=":material/report:")
+    if listing.set_aside:
+        shown = ", ".join(listing.set_aside[:5]) + (" …" if len(listing.set_aside) > 5 else "")
+        st.caption(
+            f":material/report: {len(listing.set_aside)} unreadable saved file(s) were set "
+            f"aside in the user data folder and are not listed: {md(shown)}. Remove them once "
+            "checked."
+        )
     sample = loaders.incidents()
     options = ["sample", *(f"saved:{d.name}" for d in listing.datasets), "upload"]
     rows = {f"saved:{d.name}": d.rows for d in listing.datasets}

@@ -59,7 +59,7 @@ def start_server(port: int, extra_env: dict[str, str] | None = None) -> subproce
     return subprocess.Popen(
         [sys.executable, "scripts/serve.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
 

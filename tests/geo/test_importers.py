@@ -346,8 +346,20 @@ def test_crs_other_than_wgs84_in_geojson(test_data_dir: Path) -> None:
 
 
 def test_too_big() -> None:
-    with pytest.raises(IncidentImportError, match=r"the limit is 0 MB"):
+    with pytest.raises(IncidentImportError, match=r"the file is 2 KB; the limit is 100 bytes"):
         import_incidents(_read("acled_bom.csv"), "acled_bom.csv", max_bytes=100)
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "text"),
+    [
+        (51_234_567, 50_000_000, "the file is 51.2 MB; the limit is 50 MB"),
+        (2_500, 1_000, "the file is 2 KB; the limit is 1 KB"),  # not "0.0 MB; … 0 MB"
+    ],
+)
+def test_size_limit_message_uses_readable_units(size: int, limit: int, text: str) -> None:
+    with pytest.raises(IncidentImportError, match=text):
+        import_incidents(b"x" * size, "big.csv", max_bytes=limit)
 
 
 def test_error_class_is_an_import_error_and_a_value_error() -> None:

@@ -203,3 +203,47 @@ def test_refuses_frames_that_are_not_incidents(tmp_path: Path) -> None:
                              crs="EPSG:4326")
     with pytest.raises(store.StoreError, match="not an incident dataset"):
         store.save("odd", frame, tmp_path)
+
+
+def test_process_killed_mid_save_keeps_the_old_version(tmp_path: Path, incidents) -> None:
+    """A real crash: the saving process is killed (SIGKILL) after writing the temporary file
+    and before the rename. The old version is intact and the left-over is never listed."""
+    store.save("safe", incidents, tmp_path)
+    before = (tmp_path / "safe.gpkg").read_bytes()
+    code = (
+        "import os, signal, sys\n"
+        "from geo import store\n"
+        "from geo.importers import import_incidents\n"
+        "other = import_incidents(open(sys.argv[2], 'rb').read(), 'ged.csv').data\n"
+        "write = store._write\n"
+        "def write_then_die(frame, path):\n"
+        "    write(frame, path)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "store._write = write_then_die\n"
+        "store.save('safe', other, sys.argv[1])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path),
+                           str(DATA / "ucdp_ged_header.csv")],
+                          cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == -9, done.stderr.decode()[-2000:]
+    left = list(tmp_path.glob(".tmp-safe-*.gpkg"))
+    assert len(left) == 1 and left[0].stat().st_size > 0  # the process did die mid-save
+    assert (tmp_path / "safe.gpkg").read_bytes() == before
+    assert _records(store.load("safe", tmp_path)) == _records(incidents)
+    listing = store.list_datasets(tmp_path)
+    assert listing.names == ["safe"] and not listing.problems and not listing.set_aside
+    old = time.time() - 2 * store.STALE_TEMP_SECONDS
+    os.utime(left[0], (old, old))
+    store.list_datasets(tmp_path)
+    assert not left[0].exists()  # cleaned once stale
+
+
+def test_set_aside_files_stay_reported(tmp_path: Path, incidents) -> None:
+    store.save("good", incidents, tmp_path)
+    (tmp_path / "broken.gpkg").write_bytes(b"garbage" * 100)
+    first = store.list_datasets(tmp_path)
+    assert len(first.problems) == 1
+    aside = [p.name for p in tmp_path.glob("broken.corrupt-*")]
+    assert first.set_aside == aside and len(aside) == 1
+    later = store.list_datasets(tmp_path)  # another session, or after a restart
+    assert later.problems == [] and later.set_aside == aside and later.names == ["good"]

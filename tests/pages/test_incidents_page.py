@@ -4,6 +4,7 @@ upload handler turns bad files into a clear message (AppTest cannot drive file_u
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -117,3 +118,30 @@ def test_markdown_escaping() -> None:
     escaped = ui.md(hostile)
     for token in ("[", "]", "(", ")", "!", "*", ":", "<", ">"):
         assert token not in escaped.replace("\\" + token, "")
+
+
+def test_set_aside_file_is_still_reported_in_a_later_session(user_data: Path) -> None:
+    (user_data / "broken.gpkg").write_bytes(b"not a geopackage" * 20)
+    run_app(page=PAGE)  # this session finds it and sets it aside
+    aside = [p.name for p in user_data.glob("broken.corrupt-*")]
+    assert len(aside) == 1
+    later = run_app(page=PAGE)  # a new session (or the app after a restart)
+    assert not later.warning  # the fresh-problem warning was for the session that found it
+    notes = [re.sub(r"\\(.)", r"\1", c.value) for c in later.caption if "set aside" in c.value]
+    assert len(notes) == 1 and aside[0] in notes[0]
+    assert not any("broken" in option for option in later.radio[0].options)
+
+
+def test_saved_dataset_unreadable_on_load_is_reported_and_kept(user_data: Path) -> None:
+    data = import_incidents((TEST_DATA / "acled_bom.csv").read_bytes(), "acled_bom.csv").data
+    store.save("odd-dates", data.assign(event_date="sometime"), user_data)
+    path = user_data / "odd-dates.gpkg"
+    before = path.read_bytes()
+    at = run_app(page=PAGE)
+    at.radio[0].set_value("saved:odd-dates").run()
+    assert not at.exception
+    assert any("odd\\-dates" in e.value and "unreadable values" in e.value for e in at.error)
+    assert not at.metric  # nothing analysed
+    assert path.read_bytes() == before  # reported, not dropped
+    at.radio[0].set_value("sample").run()
+    assert not at.exception and at.metric
