@@ -71,7 +71,9 @@ def server(
         else [sys.executable, "-m", "streamlit", "run", str(script)]
     )
     command += ["--server.headless", "true", "--server.port", str(port),
-                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+                # As deployed: no reloading when a source file changes during the run.
+                "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT), **env}
     started = time.perf_counter()
     with open(log, "wb") as out:

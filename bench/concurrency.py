@@ -45,7 +45,6 @@ import re
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,7 +55,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import free_port, wait_healthy  # noqa: E402
+from bench.browser import server  # noqa: E402
 from geo.importers import ACLED_COLUMNS  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -72,19 +71,6 @@ DEFAULT_OUT = ROOT / "bench" / "results" / "concurrency.json"
 
 # ---------------------------------------------------------------------------------------------
 # Server
-
-
-def start_server(port: int, user_data: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "DASHBOARD_USER_DATA": str(user_data)}
-    with log.open("wb") as handle:
-        return subprocess.Popen(
-            [sys.executable, "scripts/serve.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false",
-             # As deployed: no reloading when a source file changes during the run.
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -455,19 +441,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="concurrency-") as folder:
-        port = free_port()
         log = Path(folder) / "server.log"
-        proc = start_server(port, Path(folder) / "user_data", log)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_healthy(url, proc)
+        env = {"DASHBOARD_USER_DATA": str(Path(folder) / "user_data")}
+        with server(env, log) as (url, proc, _):
             report = asyncio.run(drive(url, proc.pid, args.sessions, args.timeout))
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         server_log = log.read_text(errors="replace")
     report["server_tracebacks"] = server_log.count("Traceback")
     report["errors"] += report["server_tracebacks"]

@@ -11,7 +11,6 @@ Leaflet.Sync served locally) and measures their areas in UTM zone 36N.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from folium import plugins
 from jinja2 import Template
 
 from geo.assets import inline_assets
-from geo.io import DatasetError
+from geo.io import read_json_list
 from geo.mapping import MapSpec, build_map
 from geo.model import LoadResult, Rejected, check_sources, is_blank, parse_date
 from geo.timeline import state_at
@@ -140,15 +139,7 @@ def load_story(
 ) -> LoadResult:
     """Load story steps (a JSON list); ``data`` is a list of :class:`StoryStep` in date order
     (file order within a day). Raises DatasetError when the whole file cannot be read."""
-    if isinstance(source, Path):
-        source = source.read_bytes()
-    text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"{dataset}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(doc, list):
-        raise DatasetError(f"{dataset}: expected a JSON list of story steps")
+    doc = read_json_list(source, dataset, "story steps")
     by_id = {str(e.get("id")): e for e in entries}
     steps: list[StoryStep] = []
     rejected: list[Rejected] = []

@@ -415,16 +415,22 @@ def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 # Timeline (JSON list of entries)
 
 
-def load_timeline(
-    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
-) -> LoadResult:
-    """Load timeline entries; each ``changes`` id must resolve to a known layer feature."""
+def read_json_list(source: str | Path | bytes, dataset: str, what: str) -> list[Any]:
+    """Parse a JSON file that must hold a list, or raise DatasetError saying why not."""
     try:
         doc = json.loads(_read_text(source))
     except json.JSONDecodeError as exc:
         raise DatasetError(f"{dataset}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(doc, list):
-        raise DatasetError(f"{dataset}: expected a JSON list of timeline entries")
+        raise DatasetError(f"{dataset}: expected a JSON list of {what}")
+    return doc
+
+
+def load_timeline(
+    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
+) -> LoadResult:
+    """Load timeline entries; each ``changes`` id must resolve to a known layer feature."""
+    doc = read_json_list(source, dataset, "timeline entries")
     known = set(feature_ids)
     clean: list[dict[str, Any]] = []
     rejected: list[Rejected] = []
