@@ -29,11 +29,11 @@ run: setup
 	$(PY) scripts/serve.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: setup-dev
-	$(PY) -m geo.validate
+	$(PY) -m geo.data.validate
 	$(PY) -m pytest
 
 validate: setup
-	$(PY) -m geo.validate
+	$(PY) -m geo.data.validate
 
 lint: setup-dev
 	$(PY) -m ruff check .

@@ -17,9 +17,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.analytics import classify  # noqa: E402
-from geo.importers import ACLED_COLUMNS, import_incidents  # noqa: E402
-from geo.io import load_all  # noqa: E402
+from geo.analysis.zones import classify  # noqa: E402
+from geo.data.importers import ACLED_COLUMNS, import_incidents  # noqa: E402
+from geo.data.loaders import load_all  # noqa: E402
 
 
 def synthetic_acled(rows: int, seed: int = 0) -> bytes:

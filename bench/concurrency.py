@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import server  # noqa: E402
-from geo.importers import ACLED_COLUMNS  # noqa: E402
+from geo.data.importers import ACLED_COLUMNS  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [

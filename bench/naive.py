@@ -1,7 +1,7 @@
 """The naive baseline the benchmark compares against: what a first folium + streamlit-folium
 dashboard does with incidents, one ``folium.CircleMarker`` with a popup per incident.
 
-It uses nothing of geo.mapping (no aggregation, no shared styles, no pre-serialised JSON).
+It uses nothing of geo.render.map (no aggregation, no shared styles, no pre-serialised JSON).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.assets import localise
-from geo.styles import event_color
+from geo.core.styles import event_color
+from geo.render.assets import localise
 
 
 class JQueryStandIn(MacroElement):
@@ -53,7 +53,7 @@ def naive_map(incidents: pd.DataFrame) -> folium.Map:
 
 
 def naive_page(incidents: pd.DataFrame) -> folium.Map:
-    """:func:`naive_map` with its assets served locally (geo.assets.localise, as the app's)."""
+    """:func:`naive_map` with its assets served locally (geo.render.assets.localise, as the app's)."""
     fmap = localise(naive_map(incidents))
     fmap.add_child(JQueryStandIn(), name="jquery_stand_in")
     fmap._children.move_to_end("jquery_stand_in", last=False)

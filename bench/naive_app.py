@@ -5,7 +5,7 @@
 It loads the same synthetic incidents as the real app (window: everything since 8 Dec 2024)
 and renders :func:`bench.naive.naive_map` with a default ``st_folium`` call. streamlit-folium
 would load Leaflet from CDNs, which this machine cannot reach, so the map's assets are
-pointed at the local copies with ``geo.assets.localise`` like the real app (``bench.run``
+pointed at the local copies with ``geo.render.assets.localise`` like the real app (``bench.run``
 starts this script next to a link to ``static/``), and folium's popups get a stand-in for
 the one jQuery call they make (see bench.naive). Not part of the dashboard.
 """
@@ -18,8 +18,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from bench.naive import naive_page
-from geo.io import load_incidents_csv
-from geo.timeline import incidents_in_window
+from geo.core.timeline import incidents_in_window
+from geo.data.loaders import load_incidents_csv
 
 
 @st.cache_resource

@@ -36,11 +36,11 @@ import streamlit
 from bench import browser as br
 from bench.naive import naive_page
 from bench.synth import SEED, parse_size, size_label, synthetic_incidents, write_csv
-from geo.analytics import classify
-from geo.io import load_all, load_incidents_csv
-from geo.mapping import MapSpec, build_map
-from geo.timeline import incidents_in_window, state_at
-from geo.viewstate import ViewState, parse_view
+from geo.analysis.zones import classify
+from geo.core.timeline import incidents_in_window, state_at
+from geo.core.view import ViewState, parse_view
+from geo.data.loaders import load_all, load_incidents_csv
+from geo.render.map import MapSpec, build_map
 
 ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 RESULTS: Final[Path] = ROOT / "bench" / "results" / "latest.json"
@@ -253,11 +253,11 @@ def classify_measure(cfg: Config, folders: dict[int, Path], layers: Any) -> dict
 
 def png_measure(cfg: Config, folders: dict[int, Path]) -> dict[str, Any]:
     try:
-        from geo import export
+        from geo.export import snapshot as export
     except ImportError as exc:
-        return {"skipped": f"geo.export cannot be imported yet ({exc})"}
+        return {"skipped": f"geo.export.snapshot cannot be imported yet ({exc})"}
     if not (hasattr(export, "make_snapshot") and hasattr(export, "render_png")):
-        return {"skipped": "geo.export has no make_snapshot/render_png yet"}
+        return {"skipped": "geo.export.snapshot has no make_snapshot/render_png yet"}
     data = load_all()
     default = parse_view({})
 
@@ -461,7 +461,7 @@ def run(cfg: Config) -> dict[str, Any]:
             "about a second per thousand incidents to build, and its page grows by about 1.5 MB "
             "per thousand",
             "naive app: streamlit-folium would fetch Leaflet from CDNs (unreachable here); its "
-            "map is pointed at the local assets with geo.assets.localise, as the real app's",
+            "map is pointed at the local assets with geo.render.assets.localise, as the real app's",
             "medians over repeats; the machine may be shared: see load_average_*",
         ],
     }

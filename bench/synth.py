@@ -21,8 +21,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from geo.importers import ACLED_COLUMNS
-from geo.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, REGION_BOUNDS
+from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, REGION_BOUNDS
+from geo.data.importers import ACLED_COLUMNS
 
 ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 SEED: Final[int] = 20241208

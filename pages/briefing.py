@@ -6,9 +6,9 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.briefing import step_index, step_permalink
-from geo.mapping import esc, sources_html
-from geo.viewstate import PRESETS
+from geo.core.view import PRESETS
+from geo.render.briefing import step_index, step_permalink
+from geo.render.map import esc, sources_html
 from ui import exports, loaders, state, story
 
 loaded, presenting = story.story(), story.presenter()

@@ -5,9 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from geo import export as ex
-from geo.timeline import window_start
-from geo.viewstate import GROUP_LABELS, MIN_DATE
+from geo.core.timeline import window_start
+from geo.core.view import GROUP_LABELS, MIN_DATE
+from geo.export import snapshot as ex
 from ui import exports, loaders, state
 
 view = state.current()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo import analytics
+from geo.analysis import zones as analytics
 from ui import incidents as ui
 
 st.title("Incidents and zones")

@@ -5,9 +5,10 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charts, timeline
-from geo.mapping import MapSpec, build_map, esc, sources_html
-from geo.viewstate import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink, serialise_view
+from geo.core import timeline
+from geo.core.view import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink, serialise_view
+from geo.render import charts
+from geo.render.map import MapSpec, build_map, esc, sources_html
 from ui import loaders, mapview, state
 
 view = state.current()

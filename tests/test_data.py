@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 import shapely
 
-from geo.io import load_all
-from geo.model import BASES, CONFIDENCES, is_blank, is_http_url
-from geo.validate import run
+from geo.core.model import BASES, CONFIDENCES, is_blank, is_http_url
+from geo.data.loaders import load_all
+from geo.data.validate import run
 from tests.conftest import DATA_DIR
 
 METRIC = "EPSG:32636"  # UTM 36N, as used by scripts/build_data.py
@@ -212,7 +212,7 @@ def test_1974_layers_are_linked_to_the_agreement_and_the_collapse(timeline):
      ("2026-01-05", "collapsed", True)],
 )
 def test_1974_lines_collapse_on_8_december_2024(layers, day, status, disputed):
-    from geo.timeline import state_at
+    from geo.core.timeline import state_at
 
     state = state_at(layers.reset_index(drop=True), day).set_index("id")
     for fid in ("aos_osm", "alpha_line_osm", "bravo_line_inferred", "aol_east_0_10"):

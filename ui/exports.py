@@ -1,6 +1,6 @@
 """Cached exports of the shared view. The view is keyed by its query string, so that every
 cached render is tied to exactly what the URL describes; the renders themselves are in
-geo.export."""
+geo.export.snapshot."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 
-from geo import export
-from geo.viewstate import ViewState, parse_view, serialise_view
+from geo.core.view import ViewState, parse_view, serialise_view
+from geo.export import snapshot as export
 from ui import loaders
 
 Progress = Callable[[int, int], None]

@@ -20,11 +20,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import analytics, incident_charts, incident_export, store
-from geo.importers import ImportResult, IncidentImportError, display_name, import_incidents
-from geo.mapping import MapSpec, build_map
-from geo.model import is_http_url
-from geo.timeline import FALL_OF_ASSAD
+from geo.analysis import zones as analytics
+from geo.core.model import is_http_url
+from geo.core.timeline import FALL_OF_ASSAD
+from geo.data import store
+from geo.data.importers import ImportResult, IncidentImportError, display_name, import_incidents
+from geo.export import incidents as incident_export
+from geo.render import incident_charts
+from geo.render.map import MapSpec, build_map
 from ui import loaders, mapview, state
 
 MAX_UPLOAD_MB: Final[int] = 50

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.io import DATA_DIR, load_all
-from geo.model import LoadResult
+from geo.core.model import LoadResult
+from geo.data.loaders import DATA_DIR, load_all
 
 
 def data_dir() -> str:

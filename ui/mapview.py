@@ -11,9 +11,9 @@ import datetime as dt
 import geopandas as gpd
 import streamlit as st
 
-from geo.aggregate import CELL_COLUMNS, POINT_LIMIT
-from geo.mapping import IncidentLayer, incident_layer
-from geo.timeline import incidents_in_window, state_at, window_mask
+from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
+from geo.core.timeline import incidents_in_window, state_at, window_mask
+from geo.render.map import IncidentLayer, incident_layer
 from ui import loaders
 
 

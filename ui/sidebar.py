@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.viewstate import MIN_DATE, WINDOWS
+from geo.core.view import MIN_DATE, WINDOWS
 from ui import loaders, state
 
 WINDOW_LABELS = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "365 days",

@@ -1,6 +1,6 @@
 """Shareable view state, kept in ``st.query_params`` so that a URL reopens the exact view.
 
-Parsing and defaults are pure (geo.viewstate); this module only reads and writes the URL.
+Parsing and defaults are pure (geo.core.view); this module only reads and writes the URL.
 Streamlit clears the query string when the user switches pages in the sidebar, so the last
 view of the session is kept too and put back into the URL of a page opened without one.
 """
@@ -11,7 +11,7 @@ from typing import Any, Final
 
 import streamlit as st
 
-from geo.viewstate import ViewState, field_names, parse_view, serialise_view
+from geo.core.view import ViewState, field_names, parse_view, serialise_view
 
 VIEW_KEYS: Final[frozenset[str]] = frozenset(field_names())
 _LAST: Final[str] = "last_view_params"

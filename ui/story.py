@@ -1,5 +1,5 @@
 """Streamlit glue of the briefing page: the cached story, step navigation in the URL, the
-presenter layout and the cached side-by-side comparison (logic in geo.briefing)."""
+presenter layout and the cached side-by-side comparison (logic in geo.render.briefing)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import briefing
-from geo.io import DatasetError
-from geo.mapping import MapSpec, build_map
-from geo.model import LoadResult, Rejected
-from geo.viewstate import ViewState
+from geo.core.model import LoadResult, Rejected
+from geo.core.view import ViewState
+from geo.data.loaders import DatasetError
+from geo.render import briefing
+from geo.render.map import MapSpec, build_map
 from ui import loaders, mapview
 
 STORY_FILE: Final[str] = "story.json"

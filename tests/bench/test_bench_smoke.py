@@ -12,8 +12,8 @@ import pytest
 from bench import browser
 from bench.run import TARGETS, Config, run, table
 from bench.synth import synthetic_incidents, to_acled
-from geo.importers import import_incidents
-from geo.io import validate_incident_rows
+from geo.data.importers import import_incidents
+from geo.data.loaders import validate_incident_rows
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from geo.io import DATA_DIR, load_all
+from geo.data.loaders import DATA_DIR, load_all
 from tests.browser.conftest import ARTIFACTS
-from tests.geo.test_bad_corpus import BAD, MANIFEST
+from tests.geo.data.test_bad_corpus import BAD, MANIFEST
 
 pytestmark = pytest.mark.browser
 

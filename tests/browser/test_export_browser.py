@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo import export
-from geo.io import load_all
-from geo.viewstate import parse_view
+from geo.core.view import parse_view
+from geo.data.loaders import load_all
+from geo.export import snapshot as export
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import DATA_DIR
 

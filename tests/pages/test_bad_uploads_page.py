@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import streamlit
 
-from geo import store
-from geo.importers import import_incidents
-from geo.io import DATA_DIR, load_all
-from tests.geo.test_bad_corpus import BAD, MANIFEST
+from geo.data import store
+from geo.data.importers import import_incidents
+from geo.data.loaders import DATA_DIR, load_all
+from tests.geo.data.test_bad_corpus import BAD, MANIFEST
 from tests.pages.apptest_helpers import run_app
 from ui import incidents as ui
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import store
-from geo.importers import import_incidents
-from geo.io import DATA_DIR, load_all
+from geo.data import store
+from geo.data.importers import import_incidents
+from geo.data.loaders import DATA_DIR, load_all
 from tests.pages.apptest_helpers import components, run_app, vega_specs
 from ui import incidents as ui
 
@@ -50,7 +50,7 @@ def test_zone_filter_narrows_the_incidents(user_data: Path) -> None:
     zones.set_value(["aos"]).run()
     assert not at.exception
     sample = load_all(DATA_DIR)["incidents"].data
-    from geo.analytics import classify
+    from geo.analysis.zones import classify
 
     expected = int(classify(sample, load_all(DATA_DIR)["layers"].data)["in_aos"].sum())
     assert _metric(at, "Matching the filters") == f"{expected:,}"

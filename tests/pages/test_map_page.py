@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from geo.io import DATA_DIR
+from geo.data.loaders import DATA_DIR
 from tests.pages.apptest_helpers import folium_args, run_app, vega_specs
 
 

@@ -4,7 +4,7 @@
 
 Every file is generated here, deterministically (fixed dates, seeds, ZIP and gzip timestamps,
 GeoPackage timestamps through GDAL's OGR_CURRENT_DATE), together with ``manifest.json``: for
-each file, what :func:`geo.importers.import_incidents` must do with it, and what it covers.
+each file, what :func:`geo.data.importers.import_incidents` must do with it, and what it covers.
 
 Outcomes in the manifest:
 
@@ -17,7 +17,7 @@ Outcomes in the manifest:
 
 ``max_bytes`` (optional) is the size limit to import with, so that "too big" is tested without
 committing a big file. Files larger than the committed corpus allows (a 5 MB cell) are made at
-test time by ``tests/geo/test_bad_corpus.py``. The whole corpus stays well under 2 MB.
+test time by ``tests/geo/data/test_bad_corpus.py``. The whole corpus stays well under 2 MB.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from geo.importers import ACLED_COLUMNS, UCDP_GED_COLUMNS  # noqa: E402
+from geo.data.importers import ACLED_COLUMNS, UCDP_GED_COLUMNS  # noqa: E402
 
 #: The corpus is committed: keep it small.
 MAX_CORPUS_BYTES = 2_000_000

@@ -1,0 +1,108 @@
+"""Altair charts: the negotiation track with incidents per week, and the current date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import altair as alt
+import pandas as pd
+
+from geo.core import styles
+from geo.core.timeline import weekly_counts
+
+SELECTION: Final[str] = "pick"
+KIND_ORDER: Final[list[str]] = [
+    "agreement", "round_of_talks", "meeting", "proposal", "statement", "military_development",
+]
+
+
+def timeline_frame(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": e["id"], "date": e["date"], "kind": e["kind"].replace("_", " "),
+            "title": e["title"], "confidence": e.get("confidence", ""),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["id", "date", "kind", "title", "confidence"])
+
+
+def _rule(current: dt.date, x: alt.X) -> alt.Chart:
+    frame = pd.DataFrame({"date": [current.isoformat()]})
+    return alt.Chart(frame).mark_rule(color="#c0392b", strokeWidth=2).encode(x=x)
+
+
+#: SVG keeps every event a DOM element (clickable, readable by assistive tech and tests).
+SVG: Final[dict[str, Any]] = {"embedOptions": {"renderer": "svg", "actions": False}}
+
+
+def timeline_chart(
+    entries: Sequence[Mapping[str, Any]],
+    current: dt.date,
+    start: dt.date,
+    end: dt.date,
+    selected: str | None = None,
+) -> alt.LayerChart:
+    """Negotiation events by kind (clickable); a rule marks ``current``."""
+    events = timeline_frame(entries)
+    events = events[(events["date"] >= start.isoformat()) & (events["date"] <= end.isoformat())]
+    pick = alt.selection_point(
+        name=SELECTION, fields=["id"], on="click", clear=False,
+        value=[{"id": selected}] if selected else None,
+    )
+    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]))
+    dots = (
+        alt.Chart(events)
+        .mark_point(filled=True, size=140, cursor="pointer")
+        .encode(
+            x=x,
+            y=alt.Y("kind:N", title=None, sort=[k.replace("_", " ") for k in KIND_ORDER]),
+            color=alt.Color("kind:N", legend=None),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+            tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "title:N", "confidence:N"],
+        )
+        .add_params(pick)
+    )
+    return (dots + _rule(current, x)).properties(
+        height=180, title="Negotiation track (click an event to set the date)", usermeta=SVG
+    )
+
+
+def weekly_chart(
+    incidents: pd.DataFrame, current: dt.date, start: dt.date, end: dt.date
+) -> alt.LayerChart:
+    """Incidents per week stacked by event type, on the same time axis as the track."""
+    weekly = weekly_counts(incidents)
+    domain = sorted(set(weekly["event_type"])) if not weekly.empty else []
+    scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
+    x = alt.X("week:T", title=None, scale=scale)
+    bars = (
+        alt.Chart(weekly)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("count:Q", title="incidents / week"),
+            color=alt.Color(
+                "event_type:N",
+                scale=alt.Scale(domain=domain, range=[styles.event_color(t) for t in domain]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=["week:T", "event_type:N", "count:Q"],
+        )
+    )
+    rule = _rule(current, alt.X("date:T", scale=scale))
+    return (bars + rule).properties(height=110, title="Incidents per week", usermeta=SVG)
+
+
+def picked_id(selection_state: Any) -> str | None:
+    """The event id chosen on the chart, from streamlit's selection state."""
+    try:
+        picked = selection_state["selection"][SELECTION]
+    except (KeyError, TypeError):
+        return None
+    if isinstance(picked, list) and picked and isinstance(picked[0], Mapping):
+        value = picked[0].get("id")
+        return str(value) if value else None
+    return None

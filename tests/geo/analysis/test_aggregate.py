@@ -1,0 +1,71 @@
+"""Aggregation of large incident sets into grid cells per zoom level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.analysis.aggregate import LEVELS, POINT_LIMIT, aggregate_payload, grid_cells
+from geo.core.timeline import state_at
+from geo.core.view import parse_view
+from geo.data.loaders import load_layers
+from geo.render.map import GeoJsonLayer, MapSpec, ZoomLevelsLayer, build_map
+
+
+def _synthetic(n: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "event_id_cnty": [f"S{i}" for i in range(n)],
+        "event_date": "2025-01-01",
+        "event_type": rng.choice(["Battles", "Protests"], n, p=[0.8, 0.2]),
+        "latitude": 33.1 + rng.normal(0, 0.05, n),
+        "longitude": 35.85 + rng.normal(0, 0.05, n),
+        "fatalities": pd.array(rng.integers(0, 3, n), dtype="Int64"),
+    })
+
+
+def test_cells_conserve_counts_and_fatalities() -> None:
+    frame = _synthetic(5000)
+    frame.loc[0, "fatalities"] = pd.NA
+    for cell, _, _ in LEVELS:
+        cells = grid_cells(frame, cell)
+        assert cells["count"].sum() == len(frame)
+        assert cells["fatalities"].sum() == frame["fatalities"].sum()
+    coarse, fine = grid_cells(frame, LEVELS[0][0]), grid_cells(frame, LEVELS[-1][0])
+    assert len(coarse) < len(fine)
+
+
+def test_cell_reports_most_frequent_type() -> None:
+    frame = pd.DataFrame({"latitude": [33.01, 33.02, 33.03], "longitude": [35.01] * 3,
+                          "event_type": ["Protests", "Battles", "Battles"],
+                          "fatalities": [None, 1, 2]})
+    cells = grid_cells(frame, 0.2)
+    assert cells.iloc[0]["top_type"] == "Battles" and cells.iloc[0]["count"] == 3
+
+
+def test_payload_levels_cover_all_zooms_and_escape() -> None:
+    frame = _synthetic(300).assign(event_type="<b>x</b>")
+    levels = aggregate_payload(frame)
+    zooms = sorted(z for level in levels for z in range(level["min_zoom"], level["max_zoom"] + 1))
+    assert zooms == list(range(0, 19))
+    tips = [f["properties"]["tip"] for level in levels for f in level["data"]["features"]]
+    assert all("<b>" not in tip for tip in tips)
+
+
+@pytest.mark.parametrize(("n", "aggregated"), [(POINT_LIMIT, False), (POINT_LIMIT + 1, True)])
+def test_map_switches_to_cells_above_limit(n, aggregated) -> None:
+    view = parse_view({"date": "2025-01-01"})
+    features = state_at(load_layers().data, "2025-01-01").iloc[0:0]
+    fmap = build_map(features, _synthetic(n), MapSpec(view, (view.lat, view.lon, view.zoom)))
+    elements = list(_walk(fmap))
+    assert any(isinstance(e, ZoomLevelsLayer) for e in elements) is aggregated
+    point_layers = [e for e in elements if isinstance(e, GeoJsonLayer) and not e.circles
+                    and e.data["features"] and str(e.data["features"][0]["id"]).startswith("S")]
+    assert bool(point_layers) is not aggregated
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
