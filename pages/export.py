@@ -6,7 +6,8 @@ from functools import partial
 import streamlit as st
 
 from geo.core.timeline import window_start
-from geo.core.view import GROUP_LABELS, MIN_DATE
+from geo.core.view import MIN_DATE
+from geo.core.vocabulary import GROUP_LABELS
 from geo.export import snapshot as ex
 from ui import exports, loaders, state
 

@@ -6,7 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.core import timeline
-from geo.core.view import GROUP_LABELS, LAYER_GROUPS, PRESETS, permalink, serialise_view
+from geo.core.view import PRESETS, permalink, serialise_view
+from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
 from geo.render import charts
 from geo.render.map import MapSpec, build_map, esc, sources_html
 from ui import loaders, mapview, state
@@ -18,8 +19,8 @@ st.title(f"The frontier as of {view.date:%d %B %Y}")
 top = st.columns([3, 2, 2])
 chosen = top[0].multiselect("Layers", list(LAYER_GROUPS), default=list(view.layers),
                             format_func=GROUP_LABELS.__getitem__)
-basemap = top[1].selectbox("Basemap", ["offline", "osm", "satellite", "topo", "light"],
-                           index=["offline", "osm", "satellite", "topo", "light"].index(view.basemap))
+basemap = top[1].selectbox("Basemap", BASEMAPS, index=BASEMAPS.index(view.basemap),
+                           format_func=basemap_label)
 preset = top[2].selectbox("Go to", ["—", *PRESETS])
 if tuple(chosen) != view.layers or basemap != view.basemap:
     view = state.update(layers=tuple(chosen), basemap=basemap)

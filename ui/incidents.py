@@ -22,7 +22,7 @@ from streamlit_folium import st_folium
 
 from geo.analysis import zones as analytics
 from geo.core.model import is_http_url
-from geo.core.timeline import FALL_OF_ASSAD
+from geo.core.vocabulary import FALL_OF_ASSAD
 from geo.data import store
 from geo.data.importers import ImportResult, IncidentImportError, display_name, import_incidents
 from geo.export import incidents as incident_export

@@ -6,11 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.core.view import MIN_DATE, WINDOWS
+from geo.core.view import MIN_DATE
+from geo.core.vocabulary import WINDOWS, window_label
 from ui import loaders, state
-
-WINDOW_LABELS = {"7": "7 days", "30": "30 days", "90": "90 days", "365": "365 days",
-                 "since": "Everything since 8 Dec 2024"}
 
 
 def render() -> None:
@@ -22,8 +20,8 @@ def render() -> None:
             format="YYYY-MM-DD", help="The map shows every layer as it stood on this date.",
         )
         window = st.selectbox(
-            "Incident window (ending on that date)", WINDOWS, index=WINDOWS.index(view.window),
-            format_func=WINDOW_LABELS.__getitem__,
+            "Incident window (ending on that date)", list(WINDOWS),
+            index=list(WINDOWS).index(view.window), format_func=window_label,
         )
         if picked != view.date or window != view.window:
             state.update(date=picked, window=window, event=None)

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-#: The day the 1974 regime ended on the ground; "everything since" windows start here.
-FALL_OF_ASSAD: Final[dt.date] = dt.date(2024, 12, 8)
-DEFAULT_WINDOW_DAYS: Final[int] = 30
-#: Window choices offered in the UI: days, or None for "since 8 Dec 2024".
-WINDOW_CHOICES: Final[dict[str, int | None]] = {
-    "7 days": 7,
-    "30 days": 30,
-    "90 days": 90,
-    "365 days": 365,
-    "since 8 Dec 2024": None,
-}
+from geo.core.vocabulary import FALL_OF_ASSAD
 
 
 def _iso(day: dt.date | str) -> str:
@@ -69,7 +59,7 @@ def window_start(end: dt.date, days: int | None) -> dt.date:
 
 
 def window_mask(
-    incidents: pd.DataFrame, end: dt.date, days: int | None = DEFAULT_WINDOW_DAYS
+    incidents: pd.DataFrame, end: dt.date, days: int | None
 ) -> pd.Series:
     """Which incidents are dated within the window that ends on ``end`` (both ends included)."""
     start = _iso(window_start(end, days))
@@ -78,7 +68,7 @@ def window_mask(
 
 
 def incidents_in_window(
-    incidents: gpd.GeoDataFrame, end: dt.date, days: int | None = DEFAULT_WINDOW_DAYS
+    incidents: gpd.GeoDataFrame, end: dt.date, days: int | None
 ) -> gpd.GeoDataFrame:
     """Incidents dated within the window that ends on ``end`` (both ends included)."""
     return incidents[window_mask(incidents, end, days)]

@@ -12,42 +12,16 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 from urllib.parse import urlencode
 
-#: Layer groups the user can toggle; each maps to layer kinds in the data model.
-LAYER_GROUPS: Final[dict[str, tuple[str, ...]]] = {
-    "lines_1974": ("area_of_separation", "alpha_line", "bravo_line"),
-    "limitation": ("area_of_limitation", "limitation_line"),
-    "second_opinion": ("ceasefire_line_ne", "undof_limit_ne"),
-    "golan": ("golan",),
-    "hermon": ("hermon",),
-    "positions": ("position",),
-    "incidents": (),
-    "proposals": ("proposal_no_fly", "proposal_buffer_zone", "proposal_point"),
-    "demands": ("demand_area", "demand_line"),
-    "governorates": ("admin",),
-    "districts": ("admin",),
-    "places": ("place",),
-    "countries": ("country",),
-}
-GROUP_LABELS: Final[dict[str, str]] = {
-    "lines_1974": "1974 lines and Area of Separation",
-    "limitation": "Areas of Limitation (schematic)",
-    "second_opinion": "Natural Earth lines (second opinion)",
-    "golan": "Golan Heights (disputed)",
-    "hermon": "Mount Hermon",
-    "positions": "Reported Israeli positions",
-    "incidents": "Incidents",
-    "proposals": "Israeli proposal (schematic)",
-    "demands": "Demands of each side",
-    "governorates": "Governorates (OCHA)",
-    "districts": "Districts (WOF)",
-    "places": "Place labels",
-    "countries": "Country outlines",
-}
-DEFAULT_LAYERS: Final[tuple[str, ...]] = (
-    "lines_1974", "limitation", "golan", "hermon", "positions", "incidents", "proposals",
-    "demands", "governorates",
+from geo.core.vocabulary import (
+    BASEMAPS,
+    DEFAULT_LAYERS,
+    DEFAULT_WINDOW,
+    LAYER_GROUPS,
+    OFFLINE,
+    WINDOWS,
+    window_days,
 )
-BASEMAPS: Final[tuple[str, ...]] = ("offline", "osm", "satellite", "topo", "light")
+
 #: Preset views: name -> (lat, lon, zoom).
 PRESETS: Final[dict[str, tuple[float, float, int]]] = {
     "Area of Separation": (33.05, 35.85, 10),
@@ -56,8 +30,6 @@ PRESETS: Final[dict[str, tuple[float, float, int]]] = {
     "Damascus to the Golan": (33.25, 36.0, 9),
 }
 DEFAULT_CENTER: Final[tuple[float, float, int]] = PRESETS["Area of Separation"]
-DEFAULT_WINDOW: Final[str] = "30"
-WINDOWS: Final[tuple[str, ...]] = ("7", "30", "90", "365", "since")
 MIN_DATE: Final[dt.date] = dt.date(1974, 5, 31)
 
 
@@ -70,7 +42,7 @@ class ViewState:
     date: dt.date
     window: str = DEFAULT_WINDOW
     layers: tuple[str, ...] = DEFAULT_LAYERS
-    basemap: str = "offline"
+    basemap: str = OFFLINE
     lat: float = DEFAULT_CENTER[0]
     lon: float = DEFAULT_CENTER[1]
     zoom: int = DEFAULT_CENTER[2]
@@ -81,7 +53,7 @@ class ViewState:
 
     @property
     def window_days(self) -> int | None:
-        return None if self.window == "since" else int(self.window)
+        return window_days(self.window)
 
 
 def _parse_float(value: Any, low: float, high: float) -> float | None:
@@ -118,7 +90,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
     if raw_layers is not None:
         layers = tuple(g for g in raw_layers.split(",") if g in LAYER_GROUPS)
     basemap = get("basemap")
-    basemap = basemap if basemap in BASEMAPS else "offline"
+    basemap = basemap if basemap in BASEMAPS else OFFLINE
     lat = _parse_float(get("lat"), -90, 90)
     lon = _parse_float(get("lon"), -180, 180)
     zoom = _parse_float(get("zoom"), 1, 18)

@@ -54,15 +54,20 @@ from pyproj import Transformer  # noqa: E402
 from geo.core import styles  # noqa: E402
 from geo.core.model import is_blank, safe_url  # noqa: E402
 from geo.core.timeline import entries_near, incidents_in_window, state_at, window_start  # noqa: E402
-from geo.core.view import GROUP_LABELS, PRESETS, ViewState, permalink  # noqa: E402
+from geo.core.view import PRESETS, ViewState, permalink  # noqa: E402
+from geo.core.vocabulary import (  # noqa: E402
+    GROUP_LABELS,
+    GROUP_ORDER,
+    LABEL_MIN_ZOOM,
+    group_of,
+    window_label,
+)
 from geo.render.assets import inline_assets  # noqa: E402
 from geo.render.map import (  # noqa: E402
     CREDITS,
-    GROUP_ORDER,
     MapSpec,
     build_map,
     credits_for,
-    group_of,
 )
 
 MERCATOR: Final[str] = "EPSG:3857"
@@ -73,7 +78,6 @@ BACKGROUND: Final[str] = "#ffffff"
 #: Leaflet's default circle-marker radius (px), for point features whose style sets none.
 POINT_RADIUS: Final[float] = 10.0
 #: The live map shows place labels from this zoom on (geo.render.map hides them below it).
-LABEL_MIN_ZOOM: Final[int] = 10
 #: Credits of the incident layer (as the live map shows them) and its licence (data/SOURCES.md).
 INCIDENT_CREDITS: Final[tuple[str, ...]] = (CREDITS["public report"], CREDITS["GeoNames"])
 INCIDENT_LICENCE: Final[str] = "compilation CC BY 4.0; coordinates GeoNames CC BY 4.0"
@@ -238,10 +242,7 @@ class Snapshot:
 
     def window_text(self) -> str:
         start = window_start(self.view.date, self.view.window_days)
-        span = (
-            "everything since 8 Dec 2024" if self.view.window == "since"
-            else f"{self.view.window} days"
-        )
+        span = window_label(self.view.window)
         return f"{start:%d %b %Y} – {self.view.date:%d %b %Y} ({span})"
 
     def layer_names(self) -> list[str]:

@@ -27,7 +27,8 @@ from jinja2 import Template
 
 from geo.core.model import LoadResult, Rejected, check_sources, is_blank, parse_date
 from geo.core.timeline import state_at
-from geo.core.view import DEFAULT_WINDOW, LAYER_GROUPS, PRESETS, ViewState, serialise_view
+from geo.core.view import PRESETS, ViewState, serialise_view
+from geo.core.vocabulary import DEFAULT_WINDOW, LAYER_GROUPS, OFFLINE
 from geo.data.loaders import read_json_list
 from geo.render.assets import inline_assets
 from geo.render.map import MapSpec, build_map
@@ -67,7 +68,7 @@ class StoryStep:
 
     def view(self) -> ViewState:
         return ViewState(date=self.date, window=DEFAULT_WINDOW, layers=self.layers,
-                         basemap="offline", lat=self.lat, lon=self.lon, zoom=self.zoom,
+                         basemap=OFFLINE, lat=self.lat, lon=self.lon, zoom=self.zoom,
                          event=self.timeline_id)
 
 

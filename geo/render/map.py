@@ -28,60 +28,24 @@ from shapely.geometry import mapping
 from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
 from geo.core import styles
 from geo.core.model import is_blank, safe_url
-from geo.core.view import GROUP_LABELS, ViewState
-from geo.render.assets import COMPONENT_BASE, localise
-
-TILES: Final[dict[str, dict[str, str]]] = {
-    "osm": {
-        "name": "OpenStreetMap",
-        "tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        "attr": '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
-        "contributors (ODbL)",
-    },
-    "satellite": {
-        "name": "Satellite (Esri World Imagery)",
-        "tiles": "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/"
-        "tile/{z}/{y}/{x}",
-        "attr": "Imagery © Esri, Maxar, Earthstar Geographics, and the GIS User Community",
-    },
-    "topo": {
-        "name": "Topographic (OpenTopoMap)",
-        "tiles": "https://tile.opentopomap.org/{z}/{x}/{y}.png",
-        "attr": "© OpenStreetMap contributors (ODbL), SRTM | style © OpenTopoMap (CC-BY-SA)",
-    },
-    "light": {
-        "name": "Light (CARTO Positron)",
-        "tiles": "https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
-        "attr": "© OpenStreetMap contributors (ODbL) © CARTO",
-    },
-}
-OFFLINE_NAME: Final[str] = "Offline (no tiles: countries and governorates from data/)"
-MAX_ZOOM: Final[int] = 18
-#: Group draw order (bottom first) and the feature layer kinds that belong to each group.
-GROUP_ORDER: Final[tuple[str, ...]] = (
-    "countries", "governorates", "districts", "golan", "proposals", "demands", "limitation",
-    "lines_1974", "second_opinion", "hermon", "positions", "places",
+from geo.core.view import ViewState
+from geo.core.vocabulary import (
+    GROUP_LABELS,
+    GROUP_ORDER,
+    LABEL_MIN_ZOOM,
+    MAX_ZOOM,
+    MIN_ZOOM,
+    OFFLINE,
+    OFFLINE_LABEL,
+    TILES,
+    group_of,
 )
+from geo.render.assets import COMPONENT_BASE, localise, walk
+
 SIMPLIFY: Final[dict[str, float]] = {
     "countries": 0.0003, "governorates": 0.0003, "districts": 0.0003, "golan": 0.0001,
     "proposals": 0.0003, "demands": 0.0003,
 }
-
-
-def group_of(layer: str, feature_id: str) -> str:
-    """The toggle group a feature belongs to."""
-    if layer == "admin":
-        return "governorates" if feature_id.startswith("gov_") else "districts"
-    return {
-        "area_of_separation": "lines_1974", "alpha_line": "lines_1974",
-        "bravo_line": "lines_1974", "area_of_limitation": "limitation",
-        "limitation_line": "limitation", "ceasefire_line_ne": "second_opinion",
-        "undof_limit_ne": "second_opinion", "golan": "golan", "hermon": "hermon",
-        "position": "positions", "proposal_no_fly": "proposals",
-        "proposal_buffer_zone": "proposals", "proposal_point": "proposals",
-        "demand_area": "demands", "demand_line": "demands", "place": "places",
-        "country": "countries",
-    }.get(layer, "places")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,7 +472,7 @@ class Legend(ScriptElement):
             var map = {{ this._parent.get_name() }};
             legend.addTo(map);
             function labels() {
-                map.getContainer().classList.toggle('hide-labels', map.getZoom() < 10);
+                map.getContainer().classList.toggle('hide-labels', map.getZoom() < {{ this.label_min_zoom }});
             }
             map.on('zoomend', labels); labels();
         })();
@@ -519,6 +483,7 @@ class Legend(ScriptElement):
         super().__init__()
         self._name = "Legend"
         self.html = legend_html
+        self.label_min_zoom = LABEL_MIN_ZOOM
 
 
 def legend_html(event_types: Iterable[str]) -> str:
@@ -598,7 +563,7 @@ class MapSpec:
 
 
 def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
-    base = folium.FeatureGroup(name=OFFLINE_NAME, overlay=False, control=True, show=show)
+    base = folium.FeatureGroup(name=OFFLINE_LABEL, overlay=False, control=True, show=show)
     ref = [{**row, "status_on_date": "reference", "disputed_on_date": False} for row in rows
            if row["layer"] == "country" or str(row["id"]).startswith("gov_")]
 
@@ -626,19 +591,19 @@ def build_map(
     layer = incidents if isinstance(incidents, IncidentLayer) else incident_layer(incidents)
     fmap = folium.Map(
         location=list(spec.origin[:2]), zoom_start=spec.origin[2], tiles=None,
-        max_zoom=MAX_ZOOM, min_zoom=6, control_scale=True, prefer_canvas=False,
+        max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM, control_scale=True, prefer_canvas=False,
     )
     rows = features.to_dict("records")  # once: per-group frames cost more than the rows
-    fmap.add_child(_offline_base(rows, view.basemap == "offline"))
+    fmap.add_child(_offline_base(rows, view.basemap == OFFLINE))
     fmap.get_root().header.add_child(folium.Element(
         f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
         ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
         ".place-label{font:11px sans-serif;color:#222;white-space:nowrap;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff}.hide-labels .place-label{display:none}</style>"
     ))
-    for key, tile in TILES.items():
+    for key, (name, url, attr) in TILES.items():
         folium.TileLayer(
-            tiles=tile["tiles"], attr=tile["attr"], name=tile["name"], max_zoom=MAX_ZOOM,
+            tiles=url, attr=attr, name=name, max_zoom=MAX_ZOOM,
             show=view.basemap == key, overlay=False, control=True,
         ).add_to(fmap)
 
@@ -683,10 +648,10 @@ def build_map(
         ).add_to(fmap)
         plugins.MousePosition(position="bottomright", separator=" | ", num_digits=5,
                               prefix="lat | lon:").add_to(fmap)
-        if view.basemap != "offline":
-            tile = TILES[view.basemap]
+        if view.basemap != OFFLINE:
+            _, url, attr = TILES[view.basemap]
             plugins.MiniMap(
-                tile_layer=folium.TileLayer(tiles=tile["tiles"], attr=tile["attr"]),
+                tile_layer=folium.TileLayer(tiles=url, attr=attr),
                 position="bottomright", toggle_display=True,
             ).add_to(fmap)
     return localise(fmap, spec.asset_base)
@@ -700,16 +665,10 @@ def payload_size(fmap: folium.Map) -> int:
 def feature_ids_in(fmap: folium.Map) -> list[str]:
     """Ids of every feature drawn on the map (for tests and checks)."""
     ids: list[str] = []
-    for element in _walk(fmap):
+    for element in walk(fmap):
         if isinstance(element, GeoJsonLayer) and not element.circles:
             ids += [f["id"] for f in element.data["features"]]
     return ids
-
-
-def _walk(element: Any) -> Iterable[Any]:
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
 
 
 def to_json_text(payload: Mapping[str, Any]) -> str:

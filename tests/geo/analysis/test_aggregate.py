@@ -10,6 +10,7 @@ from geo.analysis.aggregate import LEVELS, POINT_LIMIT, aggregate_payload, grid_
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import load_layers
+from geo.render.assets import walk
 from geo.render.map import GeoJsonLayer, MapSpec, ZoomLevelsLayer, build_map
 
 
@@ -58,14 +59,8 @@ def test_map_switches_to_cells_above_limit(n, aggregated) -> None:
     view = parse_view({"date": "2025-01-01"})
     features = state_at(load_layers().data, "2025-01-01").iloc[0:0]
     fmap = build_map(features, _synthetic(n), MapSpec(view, (view.lat, view.lon, view.zoom)))
-    elements = list(_walk(fmap))
+    elements = list(walk(fmap))
     assert any(isinstance(e, ZoomLevelsLayer) for e in elements) is aggregated
     point_layers = [e for e in elements if isinstance(e, GeoJsonLayer) and not e.circles
                     and e.data["features"] and str(e.data["features"][0]["id"]).startswith("S")]
     assert bool(point_layers) is not aggregated
-
-
-def _walk(element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)

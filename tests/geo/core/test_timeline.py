@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from geo.core.timeline import (
-    FALL_OF_ASSAD,
     entries_near,
     entry_index,
     incidents_in_window,
@@ -19,6 +18,7 @@ from geo.core.timeline import (
     weekly_counts,
     window_start,
 )
+from geo.core.vocabulary import FALL_OF_ASSAD
 from geo.data.loaders import load_feature_collection, load_timeline
 
 COLLAPSE = {"date": "2024-12-08", "status": "collapsed", "disputed": True,

@@ -14,7 +14,8 @@ from urllib.parse import parse_qsl, urlsplit
 import geopandas as gpd
 import pytest
 
-from geo.core.view import LAYER_GROUPS, PRESETS, parse_view
+from geo.core.view import PRESETS, parse_view
+from geo.core.vocabulary import LAYER_GROUPS
 from geo.data.loaders import DatasetError, load_all
 from geo.render import briefing
 from tests.conftest import DATA_DIR

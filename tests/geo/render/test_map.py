@@ -11,7 +11,7 @@ import pytest
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import incident_frame, load_layers
-from geo.render.assets import remote_links
+from geo.render.assets import remote_links, walk
 from geo.render.map import (
     GeoJsonLayer,
     MapSpec,
@@ -67,7 +67,7 @@ def test_incident_strings_are_escaped(layers, make_incident, field) -> None:
     incidents = _incidents(make_incident, **{field: HOSTILE})
     fmap = _map(state_at(layers, "2025-01-15").iloc[0:0], incidents, date="2025-01-15")
     assert "<script>alert(1)" not in fmap.get_root().render()
-    marker = next(e for e in _walk(fmap) if isinstance(e, GeoJsonLayer) and not e.circles
+    marker = next(e for e in walk(fmap) if isinstance(e, GeoJsonLayer) and not e.circles
                   and e.data["features"] and e.data["features"][0]["id"] == "SYR0001")
     popup = marker.data["features"][0]["properties"]["pop"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
@@ -100,12 +100,12 @@ def test_only_http_sources_become_links(url, linked) -> None:
 def test_credits_follow_visible_layers(layers, make_incident) -> None:
     features = state_at(layers, "2025-01-10")
     fmap = _map(features, _incidents(make_incident).iloc[0:0], date="2025-01-10")
-    credits = [c for e in _walk(fmap) for c in getattr(e, "credits", [])]
+    credits = [c for e in walk(fmap) for c in getattr(e, "credits", [])]
     assert "© OpenStreetMap contributors (ODbL)" in credits
     assert "UNCS/OCHA via HDX (CC BY 3.0 IGO)" in credits
-    places = next(e for e in _walk(fmap) if getattr(e, "layer_name", "") == "Place labels")
+    places = next(e for e in walk(fmap) if getattr(e, "layer_name", "") == "Place labels")
     assert places.show is False  # hidden by default: its credit shows only once switched on
-    assert any("GeoNames (CC BY 4.0)" in getattr(c, "credits", []) for c in _walk(places))
+    assert any("GeoNames (CC BY 4.0)" in getattr(c, "credits", []) for c in walk(places))
     assert credits_for(["GeoNames (geonames.org), CC BY 4.0"]) == ["GeoNames (CC BY 4.0)"]
 
 
@@ -116,7 +116,7 @@ def test_incident_markers_carry_size_colour_and_uncertainty(layers, make_inciden
         make_incident(event_id_cnty="B", fatalities="", geo_precision="1"),
     ]))
     fmap = _map(state_at(layers, "2025-01-15").iloc[0:0], incidents, date="2025-01-15")
-    layers_ = [e for e in _walk(fmap) if isinstance(e, GeoJsonLayer)]
+    layers_ = [e for e in walk(fmap) if isinstance(e, GeoJsonLayer)]
     markers = next(e for e in layers_ if not e.circles and e.data["features"]
                    and e.data["features"][0]["id"] in ("A", "B"))
     styles = {f["id"]: f["properties"] for f in markers.data["features"]}
@@ -137,14 +137,8 @@ def test_offline_basemap_is_default_and_tiles_optional(layers, make_incident) ->
 def test_feature_payload_is_valid_geojson(layers, make_incident) -> None:
     features = state_at(layers, "2025-01-10")
     fmap = _map(features, _incidents(make_incident), date="2025-01-10")
-    for element in _walk(fmap):
+    for element in walk(fmap):
         if isinstance(element, GeoJsonLayer):
             json.dumps(element.data)
             assert element.data["type"] == "FeatureCollection"
-
-
-def _walk(element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
 
