@@ -8,6 +8,7 @@ import streamlit as st
 from geo.core.timeline import window_start
 from geo.core.view import MIN_DATE
 from geo.core.vocabulary import GROUP_LABELS
+from geo.export import browser
 from geo.export import snapshot as ex
 from ui import exports, loaders, state
 
@@ -42,7 +43,7 @@ st.subheader("Interactive map (HTML, opens offline)")
 download("Download HTML", partial(exports.html, key, base), name("map", "html"), "text/html")
 
 st.subheader("Browser-exact PNG")
-if reason := ex.browser_available():
+if reason := browser.browser_available():
     st.warning(f"The browser-exact PNG is not available here: {reason}. Download the static "
                "PNG above instead.")
 elif exports.requested("browser", key, "Take a screenshot in headless Chromium"):

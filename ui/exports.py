@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import streamlit as st
 
 from geo.core.view import ViewState, parse_view, serialise_view
+from geo.export import browser
 from geo.export import snapshot as export
 from ui import loaders
 
@@ -65,8 +66,8 @@ def html(key: str, base_url: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def browser_png(key: str, base_url: str) -> export.BrowserShot:
-    return export.browser_png(html(key, base_url), "slide")
+def browser_png(key: str, base_url: str) -> browser.BrowserShot:
+    return browser.browser_png(html(key, base_url), "slide")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

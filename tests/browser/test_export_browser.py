@@ -13,6 +13,7 @@ from PIL import Image
 
 from geo.core.view import parse_view
 from geo.data.loaders import load_all
+from geo.export import browser
 from geo.export import snapshot as export
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import DATA_DIR
@@ -57,10 +58,10 @@ def test_standalone_html_opens_offline(browser, standalone: str) -> None:
 
 
 def test_browser_png_has_the_slide_size(standalone: str) -> None:
-    reason = export.browser_available()
+    reason = browser.browser_available()
     if reason:
         pytest.skip(reason)
-    shot = export.browser_png(standalone, "slide")
+    shot = browser.browser_png(standalone, "slide")
     assert shot.available, shot.reason
     image = Image.open(io.BytesIO(shot.png or b"")).convert("RGB")
     assert image.size == (1920, 1080)

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from geo.core.view import ViewState, parse_view
 from geo.data.loaders import load_all
+from geo.export import browser
 from geo.export import snapshot as export
 from tests.conftest import DATA_DIR
 
@@ -251,7 +252,7 @@ def test_html_escapes_the_info_box(data: dict) -> None:
 
 
 def test_browser_png_says_when_unavailable(snap: export.Snapshot) -> None:
-    shot = export.browser_png("<html></html>", "slide", chromium="/nonexistent/chromium")
+    shot = browser.browser_png("<html></html>", "slide", chromium="/nonexistent/chromium")
     assert not shot.available and shot.png is None
     assert "not found" in shot.reason
 
