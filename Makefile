@@ -37,6 +37,7 @@ validate: setup
 
 lint: setup-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
