@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from geo.core.view import PRESETS
 from geo.render.briefing import step_index, step_permalink
-from geo.render.map import esc, sources_html
+from geo.render.popups import esc, sources_html
 from ui import exports, loaders, state, story
 
 loaded, presenting = story.story(), story.presenter()

@@ -9,7 +9,8 @@ from geo.core import timeline
 from geo.core.view import PRESETS, permalink, serialise_view
 from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
 from geo.render import charts
-from geo.render.map import MapSpec, build_map, esc, sources_html
+from geo.render.map import MapSpec, build_map
+from geo.render.popups import esc, sources_html
 from ui import loaders, mapview, state
 
 view = state.current()

@@ -61,12 +61,8 @@ from geo.core.vocabulary import (  # noqa: E402
     window_label,
 )
 from geo.render.assets import inline_assets  # noqa: E402
-from geo.render.map import (  # noqa: E402
-    CREDITS,
-    MapSpec,
-    build_map,
-    credits_for,
-)
+from geo.render.credits import CREDITS, credits_for  # noqa: E402
+from geo.render.map import MapSpec, build_map  # noqa: E402
 
 MERCATOR: Final[str] = "EPSG:3857"
 #: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).

@@ -11,7 +11,8 @@ from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import load_layers
 from geo.render.assets import walk
-from geo.render.map import GeoJsonLayer, MapSpec, ZoomLevelsLayer, build_map
+from geo.render.elements import GeoJsonLayer, ZoomLevelsLayer
+from geo.render.map import MapSpec, build_map
 
 
 def _synthetic(n: int, seed: int = 3) -> pd.DataFrame:

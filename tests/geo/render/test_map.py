@@ -12,15 +12,10 @@ from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import incident_frame, load_layers
 from geo.render.assets import remote_links, walk
-from geo.render.map import (
-    GeoJsonLayer,
-    MapSpec,
-    build_map,
-    credits_for,
-    feature_ids_in,
-    feature_popup,
-    sources_html,
-)
+from geo.render.credits import credits_for
+from geo.render.elements import GeoJsonLayer
+from geo.render.map import MapSpec, build_map, feature_ids_in
+from geo.render.popups import feature_popup, sources_html
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
 

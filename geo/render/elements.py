@@ -1,0 +1,196 @@
+"""Custom map elements: our own small Leaflet scripts (no third-party code).
+
+Layers drawn from GeoJSON payloads (:mod:`geo.render.payloads`), credits shown while a layer is
+on the map, incident cells per zoom level and layers shown from a zoom level on.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.render.payloads import json_text
+
+
+class _Text(Element):
+    """Text that goes into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class ScriptElement(MacroElement):
+    """A MacroElement whose rendered script is added to the page as text.
+
+    branca's MacroElement.render wraps the rendered script in a new Element, which compiles it
+    as a Jinja template: seconds for megabytes of GeoJSON, and any ``{{`` in the data would be
+    read as template code. Our elements only define a ``script`` macro.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        macros = self._template.module.__dict__
+        if "header" in macros or "html" in macros:
+            return super().render(**kwargs)
+        figure = self.get_root()
+        script = macros["script"]
+        figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class GeoJsonLayer(ScriptElement):
+    """A GeoJSON layer styled from each feature's ``style`` property, with escaped tooltip and
+    popup HTML taken from ``tip``/``pop``. Points become circle markers (or metric circles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            {%- if this.circles %}
+            pointToLayer: function(f, ll) {
+                return L.circle(ll, Object.assign({radius: f.properties.r_m},
+                                                  {{ this.circle_style|tojson }}));
+            },
+            {%- elif this.labels %}
+            pointToLayer: function(f, ll) {
+                return L.featureGroup([L.circleMarker(ll, f.properties.style), L.marker(ll, {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'place-label', html: f.properties.label,
+                                     iconSize: null, iconAnchor: [-5, 7]})
+                })]);
+            },
+            style: function(f) { return f.properties.style; },
+            {%- else %}
+            pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
+            style: function(f) { return f.properties.style; },
+            {%- endif %}
+            onEachFeature: function(f, layer) {
+                {%- if not this.circles %}
+                layer.bindTooltip(f.properties.tip, {sticky: true});
+                layer.bindPopup(f.properties.pop, {maxWidth: 380});
+                {%- endif %}
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False,
+                 data_json: str | None = None) -> None:
+        super().__init__()
+        self._name = "GeoJsonLayer"
+        self.data = data
+        self.circles = circles
+        self.labels = labels
+        self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
+                             "fillOpacity": 0.05, "interactive": False}
+        if data_json is not None:  # already serialised (see IncidentLayer)
+            self.__dict__["data_json"] = data_json
+
+    @cached_property
+    def data_json(self) -> str:
+        """``data`` as JSON, serialised once however often the map is rendered."""
+        return json_text(self.data)
+
+
+class LayerAttribution(ScriptElement):
+    """Show a data layer's credits in the attribution control while the layer is on the map.
+
+    Each credit is added separately, so Leaflet's reference counting shows it once however many
+    layers share it.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var layer = {{ this._parent.get_name() }}, credits = {{ this.credits|tojson }};
+            function add(e) { var c = e.target._map.attributionControl;
+                if (c) credits.forEach(function(t) { c.addAttribution(t); }); }
+            function remove(e) { var c = e.target._map && e.target._map.attributionControl;
+                if (c) credits.forEach(function(t) { c.removeAttribution(t); }); }
+            layer.on('add', add); layer.on('remove', remove);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, credits: Iterable[str]) -> None:
+        super().__init__()
+        self._name = "LayerAttribution"
+        self.credits = [html.escape(c, quote=False) for c in credits]
+
+
+class ZoomLevelsLayer(ScriptElement):
+    """Aggregated incident cells: one GeoJSON layer per grid level, each shown in its zoom
+    range (see geo.analysis.aggregate). Tooltips carry escaped text."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+            var levels = {{ this.levels_json }}.map(function(level) {
+                level.layer = L.geoJson(level.data, {
+                    pointToLayer: function(f, ll) {
+                        return L.circleMarker(ll, Object.assign(
+                            {radius: f.properties.r, fillColor: f.properties.c}, level.style));
+                    },
+                    onEachFeature: function(f, layer) { layer.bindTooltip(f.properties.tip); }
+                });
+                return level;
+            });
+            function sync() {
+                var z = map.getZoom();
+                levels.forEach(function(level) {
+                    var on = z >= level.min_zoom && z <= level.max_zoom;
+                    if (on && !parent.hasLayer(level.layer)) parent.addLayer(level.layer);
+                    if (!on && parent.hasLayer(level.layer)) parent.removeLayer(level.layer);
+                });
+            }
+            map.on('zoomend', sync); map.whenReady(sync);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, levels: list[dict[str, Any]], map_name: str,
+                 levels_json: str | None = None) -> None:
+        super().__init__()
+        self._name = "ZoomLevelsLayer"
+        self.levels = levels
+        self.map_name = map_name
+        if levels_json is not None:  # already serialised (see IncidentLayer)
+            self.__dict__["levels_json"] = levels_json
+
+    @cached_property
+    def levels_json(self) -> str:
+        return json_text(self.levels)
+
+
+class ShowAtZoom(ScriptElement):
+    """Add the parent layer only at or above a zoom level (uncertainty circles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this.map_name }}, layer = {{ this._parent.get_name() }};
+            function sync() {
+                if (map.getZoom() >= {{ this.min_zoom }}) {
+                    if (!map.hasLayer(layer)) layer.addTo(map);
+                }
+                else if (map.hasLayer(layer)) { map.removeLayer(layer); }
+            }
+            map.on('zoomend', sync); map.whenReady(sync);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, map_name: str, min_zoom: int) -> None:
+        super().__init__()
+        self._name = "ShowAtZoom"
+        self.map_name = map_name
+        self.min_zoom = min_zoom
