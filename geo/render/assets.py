@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import branca.element
-import folium
 
 VENDOR_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "static" / "vendor"
 #: From inside the streamlit-folium component iframe (/component/<name>/index.html).
@@ -63,19 +62,6 @@ def localise(fmap: MapElement, base: str = COMPONENT_BASE) -> MapElement:
     return fmap
 
 
-def asset_links(fmap: folium.Map) -> list[str]:
-    """Every JS/CSS URL the map's elements ask for."""
-    links: list[str] = []
-    for element in walk(fmap):
-        links += [url for _, url in getattr(element, "default_js", [])]
-        links += [url for _, url in getattr(element, "default_css", [])]
-    return links
-
-
-def remote_links(fmap: folium.Map) -> list[str]:
-    return [u for u in asset_links(fmap) if re.match(r"^(https?:)?//", u)]
-
-
 def _read_vendor(relative: str, vendor_dir: Path) -> str:
     path = vendor_dir / relative
     if not path.exists():
@@ -109,7 +95,3 @@ def inline_assets(fmap: branca.element.Element, vendor_dir: Path = VENDOR_DIR) -
         r'<link rel="stylesheet" href="' + re.escape(marker) + r'([^"]+)"/>', replace_css, html
     )
     return html
-
-
-def describe(fmap: Any) -> str:
-    return ", ".join(asset_links(fmap))

@@ -8,7 +8,6 @@ incidents in the window. Popups come from :mod:`geo.render.popups`, GeoJSON payl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,7 +30,7 @@ from geo.core.vocabulary import (
     TILES,
     group_of,
 )
-from geo.render.assets import COMPONENT_BASE, localise, walk
+from geo.render.assets import COMPONENT_BASE, localise
 from geo.render.credits import credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
 from geo.render.legend import Legend, legend_html
@@ -193,21 +192,3 @@ def build_map(
                 position="bottomright", toggle_display=True,
             ).add_to(fmap)
     return localise(fmap, spec.asset_base)
-
-
-def payload_size(fmap: folium.Map) -> int:
-    """Bytes of the rendered map page (a proxy for what reaches the browser)."""
-    return len(fmap.get_root().render().encode("utf-8"))
-
-
-def feature_ids_in(fmap: folium.Map) -> list[str]:
-    """Ids of every feature drawn on the map (for tests and checks)."""
-    ids: list[str] = []
-    for element in walk(fmap):
-        if isinstance(element, GeoJsonLayer) and not element.circles:
-            ids += [f["id"] for f in element.data["features"]]
-    return ids
-
-
-def to_json_text(payload: Mapping[str, Any]) -> str:
-    return json.dumps(payload, ensure_ascii=False)

@@ -96,12 +96,9 @@ def layer_payload(
     return payload, text
 
 
-def feature_payload(frame: gpd.GeoDataFrame, tolerance: float = 0.0) -> dict[str, Any]:
-    return rows_payload(frame.to_dict("records"), tolerance)
-
-
 def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> dict[str, Any]:
-    """:func:`feature_payload` of rows already taken out of the frame (``to_dict("records")``)."""
+    """A FeatureCollection of layer features given as rows (``to_dict("records")`` of a frame
+    from :func:`geo.core.timeline.state_at`), with tooltip, popup, label and style."""
     out = []
     for row in rows:
         out.append({

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -11,10 +13,10 @@ import pytest
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import incident_frame, load_layers
-from geo.render.assets import remote_links, walk
+from geo.render.assets import walk
 from geo.render.credits import credits_for
 from geo.render.elements import GeoJsonLayer
-from geo.render.map import MapSpec, build_map, feature_ids_in
+from geo.render.map import MapSpec, build_map
 from geo.render.popups import feature_popup, sources_html
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
@@ -32,6 +34,22 @@ def _incidents(make_incident, **overrides) -> gpd.GeoDataFrame:
 def _map(features, incidents, **params):
     view = parse_view({"layers": ",".join(params.pop("layers", [])) or None, **params})
     return build_map(features, incidents, MapSpec(view, (view.lat, view.lon, view.zoom)))
+
+
+def feature_ids_in(fmap: folium.Map) -> list[str]:
+    """Ids of every feature drawn on the map."""
+    ids: list[str] = []
+    for element in walk(fmap):
+        if isinstance(element, GeoJsonLayer) and not element.circles:
+            ids += [f["id"] for f in element.data["features"]]
+    return ids
+
+
+def remote_links(fmap: folium.Map) -> list[str]:
+    """Every JS/CSS URL the map's elements ask for that is not served locally."""
+    links = [url for element in walk(fmap) for key in ("default_js", "default_css")
+             for _, url in getattr(element, key, [])]
+    return [u for u in links if re.match(r"^(https?:)?//", u)]
 
 
 def test_date_decides_which_features_reach_the_map(layers, make_incident) -> None:
@@ -136,4 +154,3 @@ def test_feature_payload_is_valid_geojson(layers, make_incident) -> None:
         if isinstance(element, GeoJsonLayer):
             json.dumps(element.data)
             assert element.data["type"] == "FeatureCollection"
-
