@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.core.view import PRESETS
-from geo.render.briefing import step_index, step_permalink
+from geo.data.story import step_index, step_permalink
 from geo.render.popups import esc, sources_html
 from ui import exports, loaders, state, story
 

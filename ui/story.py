@@ -1,5 +1,6 @@
 """Streamlit glue of the briefing page: the cached story, step navigation in the URL, the
-presenter layout and the cached side-by-side comparison (logic in geo.render.briefing)."""
+presenter layout and the cached side-by-side comparison (logic in geo.data.story and
+geo.render.comparison)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import streamlit as st
 from geo.core.model import LoadResult, Rejected
 from geo.core.view import ViewState
 from geo.data.loaders import DatasetError
-from geo.render import briefing
+from geo.data.story import StoryStep, load_story, step_params
+from geo.render.comparison import comparison_changes, comparison_day, comparison_table
+from geo.render.comparison import comparison_html as side_by_side_html
 from geo.render.map import MapSpec, build_map
 from ui import loaders, mapview
 
@@ -42,7 +45,7 @@ h1 { font-size: 3rem !important; line-height: 1.15 !important; color: #000 !impo
 def _load(folder: str) -> LoadResult:
     path = Path(folder) / STORY_FILE
     try:
-        return briefing.load_story(path, STORY_FILE, loaders.timeline().data)
+        return load_story(path, STORY_FILE, loaders.timeline().data)
     except (DatasetError, OSError, UnicodeDecodeError) as exc:
         return LoadResult([], [Rejected(STORY_FILE, "(whole file)", (str(exc),))])
 
@@ -72,18 +75,18 @@ def set_mode(value: str) -> None:
     st.query_params["mode"] = value
 
 
-def show(step: briefing.StoryStep) -> bool:
+def show(step: StoryStep) -> bool:
     """Write the step's view and id to the URL (every step has the same parameters); True
     when the URL changed."""
     changed = False
-    for key, value in briefing.step_params(step).items():
+    for key, value in step_params(step).items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
             changed = True
     return changed
 
 
-def step_map(step: briefing.StoryStep) -> folium.Map:
+def step_map(step: StoryStep) -> folium.Map:
     view = step.view()
     day = view.date.isoformat()
     return build_map(mapview.features_on(day), mapview.incidents_for(day, view.window_days),
@@ -94,13 +97,13 @@ def step_map(step: briefing.StoryStep) -> folium.Map:
 def comparison(folder: str) -> tuple[str, pd.DataFrame, list[str]]:
     """Day, table of areas (UTM 36N) and plain sentences on what changes between them."""
     layers = loaders.layers().data
-    day = briefing.comparison_day(layers)
-    table = briefing.comparison_table(layers, day)
-    return day.isoformat(), table, briefing.comparison_changes(table)
+    day = comparison_day(layers)
+    table = comparison_table(layers, day)
+    return day.isoformat(), table, comparison_changes(table)
 
 
 @st.cache_data(show_spinner="Drawing both maps…")
 def comparison_html(folder: str, day: str, lat: float, lon: float, zoom: int) -> str:
     when = dt.date.fromisoformat(day)
     view = ViewState(date=when, lat=lat, lon=lon, zoom=zoom)
-    return briefing.comparison_html(loaders.layers().data, when, view)
+    return side_by_side_html(loaders.layers().data, when, view)

@@ -21,14 +21,15 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-METRIC_CRS: Final[str] = "EPSG:32636"
+from geo.core.crs import METRIC_CRS, WGS84
+
 NEAR_POSITION_M: Final[float] = 2_000.0
 ALPHA_LINE_ID: Final[str] = "alpha_line_osm"
 ISRAELI_HELD_IDS: Final[tuple[str, ...]] = ("country_israel", "golan_osm")
 AOL_BANDS: Final[tuple[str, ...]] = ("west_0_10", "west_10_20", "east_0_10", "east_10_20")
 PROPOSAL_ZONES: Final[tuple[str, ...]] = ("prop_zone1_plus2km", "prop_sw_zones", "prop_no_fly")
 
-_TO_METRIC = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+_TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from geo.core.crs import WGS84
 from geo.core.model import (
     INCIDENT_COLUMNS,
     INCIDENT_EXTRA_COLUMNS,
@@ -42,7 +43,6 @@ from geo.core.model import (
 )
 
 DATA_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data"
-CRS: Final[str] = "EPSG:4326"
 ACCEPTED_CRS_NAMES: Final[frozenset[str]] = frozenset(
     {
         "urn:ogc:def:crs:OGC:1.3:CRS84",
@@ -167,7 +167,7 @@ def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadRes
         seen.add(label)
         rows.append({col: props.get(col) for col in FEATURE_COLUMNS})
         geoms.append(geom)
-    frame = gpd.GeoDataFrame(rows, columns=list(FEATURE_COLUMNS), geometry=geoms, crs=CRS)
+    frame = gpd.GeoDataFrame(rows, columns=list(FEATURE_COLUMNS), geometry=geoms, crs=WGS84)
     frame = _normalise_feature_frame(frame, dataset)
     return LoadResult(frame, rejected)
 
@@ -190,7 +190,7 @@ def _normalise_feature_frame(frame: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDa
 
 
 def empty_features() -> gpd.GeoDataFrame:
-    frame = gpd.GeoDataFrame(columns=[*FEATURE_COLUMNS, "dataset"], geometry=[], crs=CRS)
+    frame = gpd.GeoDataFrame(columns=[*FEATURE_COLUMNS, "dataset"], geometry=[], crs=WGS84)
     return frame
 
 
@@ -208,7 +208,7 @@ def load_layers(data_dir: Path = DATA_DIR) -> LoadResult:
         rejected += result.rejected
     if not frames:
         return LoadResult(empty_features(), rejected)
-    merged = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS)
+    merged = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
     dup = merged["id"].duplicated(keep="first")
     for _, row in merged[dup].iterrows():
         rejected.append(
@@ -407,8 +407,8 @@ def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     out["event_date"] = pd.to_datetime(
         out["event_date"].astype(str).str.strip(), format="%Y-%m-%d"
     ).dt.strftime("%Y-%m-%d")
-    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=CRS)
-    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry, crs=CRS)
+    geometry = gpd.points_from_xy(out["longitude"], out["latitude"], crs=WGS84)
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry=geometry, crs=WGS84)
 
 
 # ---------------------------------------------------------------------------------------------

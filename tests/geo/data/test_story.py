@@ -1,23 +1,21 @@
-"""Briefing mode: the story steps of data/story.json, their validating loader, step links,
-and the side-by-side comparison of Syria's demand and Israel's proposal."""
+"""Briefing mode's story: the steps of data/story.json, their validating loader and step
+links."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import geopandas as gpd
 import pytest
 
 from geo.core.view import PRESETS, parse_view
 from geo.core.vocabulary import LAYER_GROUPS
 from geo.data.loaders import DatasetError, load_all
-from geo.render import briefing
+from geo.data.story import load_story, step_index, step_params, step_permalink
 from tests.conftest import DATA_DIR
 
 STORY = DATA_DIR / "story.json"
@@ -35,7 +33,7 @@ def entries(data: dict) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def story(entries: list[dict[str, Any]]) -> Any:
-    return briefing.load_story(STORY, "story.json", entries)
+    return load_story(STORY, "story.json", entries)
 
 
 @pytest.fixture
@@ -44,7 +42,7 @@ def raw() -> list[dict[str, Any]]:
 
 
 def _load(doc: Any, entries: list[dict[str, Any]]) -> Any:
-    return briefing.load_story(json.dumps(doc), "story.json", entries)
+    return load_story(json.dumps(doc), "story.json", entries)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,16 +136,16 @@ def test_loader_rejects_missing_fields(raw: list[dict[str, Any]],
 @pytest.mark.parametrize("text", ["[", "{}", '"steps"'])
 def test_loader_refuses_unreadable_files(text: str, entries: list[dict[str, Any]]) -> None:
     with pytest.raises(DatasetError):
-        briefing.load_story(text, "story.json", entries)
+        load_story(text, "story.json", entries)
 
 
 def test_loader_reads_bytes_and_paths(tmp_path: Path, raw: list[dict[str, Any]],
                                       entries: list[dict[str, Any]]) -> None:
     path = tmp_path / "story.json"
     path.write_text(json.dumps(raw[:2]), encoding="utf-8")
-    assert len(briefing.load_story(path, "story.json", entries).data) == 2
+    assert len(load_story(path, "story.json", entries).data) == 2
     blob = ("\ufeff" + json.dumps(raw[:1])).encode("utf-8")
-    assert len(briefing.load_story(blob, "story.json", entries).data) == 1
+    assert len(load_story(blob, "story.json", entries).data) == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,16 +154,16 @@ def test_loader_reads_bytes_and_paths(tmp_path: Path, raw: list[dict[str, Any]],
 
 def test_step_index(story: Any) -> None:
     steps = story.data
-    assert briefing.step_index(steps, steps[3].id) == 3
-    assert briefing.step_index(steps, "nope") == 0
-    assert briefing.step_index(steps, None, dt.date(2025, 8, 30)) == [
+    assert step_index(steps, steps[3].id) == 3
+    assert step_index(steps, "nope") == 0
+    assert step_index(steps, None, dt.date(2025, 8, 30)) == [
         s.id for s in steps].index("syria-demand")
-    assert briefing.step_index(steps, None, dt.date(1970, 1, 1)) == 0
+    assert step_index(steps, None, dt.date(1970, 1, 1)) == 0
 
 
 def test_step_permalink_reopens_the_step(story: Any) -> None:
     step = next(s for s in story.data if s.id == "israel-proposal")
-    link = briefing.step_permalink(step, "http://example.org/app/", presenter=True)
+    link = step_permalink(step, "http://example.org/app/", presenter=True)
     parts = urlsplit(link)
     assert parts.path == "/app/briefing"
     params = dict(parse_qsl(parts.query))
@@ -173,57 +171,4 @@ def test_step_permalink_reopens_the_step(story: Any) -> None:
     view = parse_view(params, today=dt.date(2026, 11, 26))
     assert view == step.view()
     assert (view.lat, view.lon, view.zoom) == PRESETS["Damascus to the Golan"]
-    assert "presenter" not in briefing.step_params(step)
-
-
-# ---------------------------------------------------------------------------------------------
-# Side by side
-
-
-def test_comparison_day_is_when_both_positions_exist(data: dict) -> None:
-    assert briefing.comparison_day(data["layers"].data) == dt.date(2025, 9, 16)
-
-
-def test_comparison_table_measures_in_utm(data: dict) -> None:
-    layers = data["layers"].data
-    table = briefing.comparison_table(layers, dt.date(2025, 9, 16)).set_index("id")
-    assert list(table["side"]) == ["Syria", "Israel", "Israel", "Israel", "Israel"]
-    metric = layers.set_index("id").loc[["demand_sy_restore_1974", "prop_zone1_plus2km"]]
-    areas = gpd.GeoSeries(metric.geometry, crs="EPSG:4326").to_crs("EPSG:32636").area / 1e6
-    assert table.loc["demand_sy_restore_1974", "area_km2"] == round(areas.iloc[0], 1)
-    assert table.loc["prop_zone1_plus2km", "area_km2"] == round(areas.iloc[1], 1)
-    zone = table.loc["prop_zone1_plus2km"]
-    assert zone["area_km2"] > table.loc["demand_sy_restore_1974", "area_km2"]
-    assert zone["overlap_km2"] + zone["outside_km2"] == pytest.approx(zone["area_km2"], abs=0.11)
-    hermon = table.loc["prop_hermon_outpost"]
-    assert hermon["area_km2"] is None or hermon["area_km2"] != hermon["area_km2"]  # None/NaN
-    assert hermon["inside_other"] in (True, False)
-
-
-def test_comparison_table_before_the_proposal_has_only_syria(data: dict) -> None:
-    table = briefing.comparison_table(data["layers"].data, dt.date(2025, 9, 1))
-    assert set(table["side"]) == {"Syria"}
-
-
-def test_comparison_changes_name_every_feature(data: dict) -> None:
-    table = briefing.comparison_table(data["layers"].data, dt.date(2025, 9, 16))
-    lines = briefing.comparison_changes(table)
-    assert len(lines) == len(table)
-    for name, line in zip(table["name"], lines, strict=True):
-        assert line.startswith(name)
-    assert any("km²" in line for line in lines)
-
-
-def test_comparison_html_is_two_synchronised_local_maps(data: dict) -> None:
-    day = dt.date(2025, 9, 16)
-    lat, lon, zoom = PRESETS["Damascus to the Golan"]
-    page = briefing.comparison_html(data["layers"].data, day,
-                                    parse_view({}).replace(date=day, lat=lat, lon=lon, zoom=zoom))
-    assert not re.findall(r'<script[^>]+src="', page)
-    assert not re.findall(r'<link[^>]+href="https?:', page)
-    assert "L.Map.include" in page  # Leaflet.Sync, inlined
-    assert len(re.findall(r"\.sync\(map_", page)) == 2
-    assert page.count('class="folium-map"') == 2
-    assert "demand_sy_restore_1974" in page and "prop_zone1_plus2km" in page
-    assert "demand_il_south_demilitarised" not in page  # Israel's own demand is not Syria's
-    assert "Syria's demand · 16 Sep 2025" in page or "Syria\\u0027s demand" in page
+    assert "presenter" not in step_params(step)

@@ -1,0 +1,152 @@
+"""Briefing mode's side-by-side view of the two sides' positions.
+
+It puts Syria's demand and Israel's proposal on two synchronised Leaflet maps (folium's
+DualMap, with Leaflet.Sync served locally) and measures their areas in UTM zone 36N.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Final
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from folium import plugins
+from jinja2 import Template
+
+from geo.core.crs import METRIC_CRS, WGS84
+from geo.core.timeline import state_at
+from geo.core.view import ViewState
+from geo.render.assets import inline_assets
+from geo.render.map import MapSpec, build_map
+
+#: The features of each side's position (data/layers/proposals.geojson).
+SYRIA_DEMAND: Final[tuple[str, ...]] = ("demand_sy_restore_1974",)
+ISRAEL_PROPOSAL: Final[tuple[str, ...]] = (
+    "prop_zone1_plus2km", "prop_sw_zones", "prop_no_fly", "prop_hermon_outpost",
+)
+#: Context drawn on both maps: Lines A and B of 1974 (the base outlines come with every map).
+#: The Area of Separation itself is left out: Syria's demand is that very area.
+COMPARE_CONTEXT: Final[tuple[str, ...]] = ("alpha_line", "bravo_line")
+
+
+def comparison_day(layers: gpd.GeoDataFrame) -> dt.date:
+    """The first day on which both positions are in the data (the later start of the two)."""
+    ids = set(SYRIA_DEMAND) | set(ISRAEL_PROPOSAL)
+    starts = layers.loc[layers["id"].isin(ids), "valid_from"].astype(str)
+    if starts.empty:
+        raise ValueError("the data hold neither Syria's demand nor Israel's proposal")
+    return dt.date.fromisoformat(starts.max())
+
+
+def _side(features: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.GeoDataFrame:
+    return features[features["id"].isin(ids)]
+
+
+def comparison_table(layers: gpd.GeoDataFrame, day: dt.date) -> pd.DataFrame:
+    """Each side's features on ``day``: area in km² (UTM 36N), and how much of it the other
+    side's position covers. Points have no area."""
+    features = state_at(layers, day).to_crs(METRIC_CRS)
+    syria, israel = _side(features, SYRIA_DEMAND), _side(features, ISRAEL_PROPOSAL)
+    other = {"Syria": israel.union_all() if not israel.empty else None,
+             "Israel": syria.union_all() if not syria.empty else None}
+    rows = []
+    for side, frame, ids in (("Syria", syria, SYRIA_DEMAND), ("Israel", israel, ISRAEL_PROPOSAL)):
+        for fid in ids:
+            match = frame[frame["id"] == fid]
+            if match.empty:
+                continue
+            row = match.iloc[0]
+            geom, against = row.geometry, other[side]
+            polygon = geom.geom_type in ("Polygon", "MultiPolygon")
+            overlap = geom.intersection(against).area / 1e6 if polygon and against else 0.0
+            rows.append({
+                "side": side, "id": fid, "name": row["name"], "status": row["status_on_date"],
+                "basis": row["basis"], "confidence": row["confidence"],
+                "area_km2": round(geom.area / 1e6, 1) if polygon else None,
+                "overlap_km2": round(overlap, 1) if polygon else None,
+                "outside_km2": round(geom.area / 1e6 - overlap, 1) if polygon else None,
+                "inside_other": bool(against is not None and against.contains(geom))
+                if not polygon else None,
+            })
+    return pd.DataFrame(rows, columns=["side", "id", "name", "status", "basis", "confidence",
+                                       "area_km2", "overlap_km2", "outside_km2", "inside_other"])
+
+
+def comparison_changes(table: pd.DataFrame) -> list[str]:
+    """Plain sentences on what changes between the two positions, from the table's numbers."""
+    lines = []
+    for row in table.to_dict("records"):
+        other = "Israel's proposal" if row["side"] == "Syria" else "the area Syria demands"
+        if row["area_km2"] is None or pd.isna(row["area_km2"]):
+            where = "inside" if row["inside_other"] else "outside"
+            lines.append(f"{row['name']}: a point (no area in the data), {where} {other}.")
+        else:
+            lines.append(f"{row['name']}: {row['area_km2']:,.1f} km², of which "
+                         f"{row['overlap_km2']:,.1f} km² within {other} and "
+                         f"{row['outside_km2']:,.1f} km² outside it.")
+    return lines
+
+
+class MapTitle(MacroElement):
+    """A title box in the top-right corner of a map (text escaped by Jinja's tojson + DOM)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var box = L.control({position: 'topright'});
+            box.onAdd = function() {
+                var div = L.DomUtil.create('div', 'map-title');
+                div.textContent = {{ this.text|tojson }};
+                return div;
+            };
+            box.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "MapTitle"
+        self.text = text
+
+
+_TITLE_CSS: Final[str] = (
+    "<style>.map-title{background:#fff;border:2px solid #111;padding:6px 10px;"
+    "font:bold 16px/1.3 sans-serif;color:#111}</style>"
+)
+
+
+def _side_map(features: gpd.GeoDataFrame, ids: Sequence[str], groups: tuple[str, ...],
+              view: ViewState) -> folium.Map:
+    keep = (features["id"].isin(ids) | features["layer"].isin(COMPARE_CONTEXT)
+            | (features["layer"] == "country") | features["id"].str.startswith("gov_"))
+    empty = gpd.GeoDataFrame(geometry=[], crs=WGS84)
+    side_view = view.replace(layers=("lines_1974", *groups))
+    return build_map(features[keep], empty, MapSpec(side_view, (view.lat, view.lon, view.zoom),
+                                                    controls=False))
+
+
+def comparison_html(layers: gpd.GeoDataFrame, day: dt.date, view: ViewState) -> str:
+    """Two synchronised maps (DualMap): Syria's demand on the left, Israel's proposal on the
+    right, as a standalone HTML page with every asset inlined (works offline)."""
+    features = state_at(layers, day)
+    dual = plugins.DualMap(location=(view.lat, view.lon), zoom_start=view.zoom, tiles=None,
+                           min_zoom=6, max_zoom=18, control_scale=True)
+    sides = ((dual.m1, SYRIA_DEMAND, ("demands",), f"Syria's demand · {day:%d %b %Y}"),
+             (dual.m2, ISRAEL_PROPOSAL, ("proposals",), f"Israel's proposal · {day:%d %b %Y}"))
+    figure = dual.get_root()
+    for target, ids, groups, title in sides:
+        source = _side_map(features, ids, groups, view)
+        for name, child in list(source._children.items()):
+            if not isinstance(child, folium.TileLayer):
+                target.add_child(child, name=name)
+        target.add_child(MapTitle(title))
+    for name, child in list(source.get_root().header._children.items()):
+        if type(child) is folium.Element:  # build_map's own styles (not asset links)
+            figure.header.add_child(child, name=name)
+    figure.header.add_child(folium.Element(_TITLE_CSS), name="map_title_css")
+    return inline_assets(figure)
