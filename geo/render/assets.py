@@ -41,9 +41,15 @@ LOCAL_ASSETS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
 MapElement = TypeVar("MapElement", bound=branca.element.Element)
 
 
+def children(element: branca.element.Element) -> list[branca.element.Element]:
+    """The element's direct children, in the order they were added."""
+    return list(element._children.values())
+
+
 def walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
+    """The element and every element below it, depth first."""
     yield element
-    for child in element._children.values():
+    for child in children(element):
         yield from walk(child)
 
 

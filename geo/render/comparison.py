@@ -20,8 +20,9 @@ from jinja2 import Template
 from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.timeline import state_at
 from geo.core.view import ViewState
-from geo.render.assets import inline_assets
-from geo.render.map import MapSpec, build_map
+from geo.core.vocabulary import MAX_ZOOM, MIN_ZOOM
+from geo.render.assets import children, inline_assets
+from geo.render.map import MAP_CSS, MapSpec, build_map
 
 #: The features of each side's position (data/layers/proposals.geojson).
 SYRIA_DEMAND: Final[tuple[str, ...]] = ("demand_sy_restore_1974",)
@@ -135,18 +136,15 @@ def comparison_html(layers: gpd.GeoDataFrame, day: dt.date, view: ViewState) -> 
     right, as a standalone HTML page with every asset inlined (works offline)."""
     features = state_at(layers, day)
     dual = plugins.DualMap(location=(view.lat, view.lon), zoom_start=view.zoom, tiles=None,
-                           min_zoom=6, max_zoom=18, control_scale=True)
+                           min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, control_scale=True)
     sides = ((dual.m1, SYRIA_DEMAND, ("demands",), f"Syria's demand · {day:%d %b %Y}"),
              (dual.m2, ISRAEL_PROPOSAL, ("proposals",), f"Israel's proposal · {day:%d %b %Y}"))
     figure = dual.get_root()
     for target, ids, groups, title in sides:
-        source = _side_map(features, ids, groups, view)
-        for name, child in list(source._children.items()):
+        for child in children(_side_map(features, ids, groups, view)):
             if not isinstance(child, folium.TileLayer):
-                target.add_child(child, name=name)
+                target.add_child(child)
         target.add_child(MapTitle(title))
-    for name, child in list(source.get_root().header._children.items()):
-        if type(child) is folium.Element:  # build_map's own styles (not asset links)
-            figure.header.add_child(child, name=name)
+    figure.header.add_child(folium.Element(MAP_CSS), name="map_css")
     figure.header.add_child(folium.Element(_TITLE_CSS), name="map_title_css")
     return inline_assets(figure)

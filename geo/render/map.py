@@ -46,6 +46,14 @@ SIMPLIFY: Final[dict[str, float]] = {
     "countries": 0.0003, "governorates": 0.0003, "districts": 0.0003, "golan": 0.0001,
     "proposals": 0.0003, "demands": 0.0003,
 }
+#: The page styles of every map: background, attribution, place labels (hidden below the label
+#: zoom by the legend's script).
+MAP_CSS: Final[str] = (
+    f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
+    ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
+    ".place-label{font:11px sans-serif;color:#222;white-space:nowrap;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff}.hide-labels .place-label{display:none}</style>"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,12 +140,7 @@ def build_map(
     )
     rows = features.to_dict("records")  # once: per-group frames cost more than the rows
     fmap.add_child(_offline_base(rows, view.basemap == OFFLINE))
-    fmap.get_root().header.add_child(folium.Element(
-        f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
-        ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
-        ".place-label{font:11px sans-serif;color:#222;white-space:nowrap;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff}.hide-labels .place-label{display:none}</style>"
-    ))
+    fmap.get_root().header.add_child(folium.Element(MAP_CSS))
     for key, (name, url, attr) in TILES.items():
         folium.TileLayer(
             tiles=url, attr=attr, name=name, max_zoom=MAX_ZOOM,
