@@ -253,17 +253,16 @@ def classify_measure(cfg: Config, folders: dict[int, Path], layers: Any) -> dict
 
 def png_measure(cfg: Config, folders: dict[int, Path]) -> dict[str, Any]:
     try:
-        from geo.export import snapshot as export
+        from geo.export.png import render_png
+        from geo.export.snapshot import make_snapshot
     except ImportError as exc:
-        return {"skipped": f"geo.export.snapshot cannot be imported yet ({exc})"}
-    if not (hasattr(export, "make_snapshot") and hasattr(export, "render_png")):
-        return {"skipped": "geo.export.snapshot has no make_snapshot/render_png yet"}
+        return {"skipped": f"geo.export cannot be imported yet ({exc})"}
     data = load_all()
     default = parse_view({})
 
     def render(view: ViewState, incidents: Any) -> bytes:
-        snap = export.make_snapshot(view, data["layers"].data, incidents, data["timeline"].data)
-        return export.render_png(snap, "slide")
+        snap = make_snapshot(view, data["layers"].data, incidents, data["timeline"].data)
+        return render_png(snap, "slide")
 
     median, runs, png = median_time(lambda: render(default, data["incidents"].data),
                                     min(cfg.repeats, 3))

@@ -9,12 +9,14 @@ from geo.core.timeline import window_start
 from geo.core.view import MIN_DATE
 from geo.core.vocabulary import GROUP_LABELS
 from geo.export import browser
-from geo.export import snapshot as ex
+from geo.export.data import DATA_FORMATS
+from geo.export.gif import MAX_FRAMES, playback_dates
+from geo.export.snapshot import export_filename
 from ui import exports, loaders, state
 
 view = state.current()
 key, base = exports.view_key(view), exports.app_url()
-name = partial(ex.export_filename, view)
+name = partial(export_filename, view)
 download = partial(st.download_button, icon=":material/download:", on_click="ignore")
 st.title(f"Export the view of {view.date:%d %B %Y}")
 st.caption(f"Layers: {', '.join(GROUP_LABELS[g] for g in view.layers) or 'none'} · incidents "
@@ -58,7 +60,7 @@ elif exports.requested("browser", key, "Take a screenshot in headless Chromium")
         download("Download browser PNG", shot.png, name("browser", "png"), "image/png")
 
 st.subheader("Data of the visible layers and incidents")
-for col, (fmt, (_, ext, mime)) in zip(st.columns(3), ex.DATA_FORMATS.items(), strict=True):
+for col, (fmt, (_, ext, mime)) in zip(st.columns(3), DATA_FORMATS.items(), strict=True):
     col.download_button(f"Download {ext.upper()}", exports.data(key, fmt), name("layers", ext),
                         mime, key=f"data-{fmt}", icon=":material/download:", on_click="ignore")
 
@@ -70,8 +72,8 @@ end = mid.date_input("To", view.date, min_value=MIN_DATE, max_value=view.date,
                      format="YYYY-MM-DD")
 mode = right.radio("One frame", ["weekly", "events"], horizontal=True,
                    format_func={"weekly": "per week", "events": "per negotiation event"}.get)
-days = ex.playback_dates(loaders.timeline().data, start, end, mode)
-st.caption(f"{len(days)} frame(s) (at most {ex.MAX_FRAMES}), 800 × 500 px, date stamped.")
+days = playback_dates(loaders.timeline().data, start, end, mode)
+st.caption(f"{len(days)} frame(s) (at most {MAX_FRAMES}), 800 × 500 px, date stamped.")
 if days and exports.requested("gif", f"{key}&{start}&{end}&{mode}", "Render the playback GIF"):
     bar = st.progress(0.0, text="Rendering frames…")
     gif = exports.gif(key, start.isoformat(), end.isoformat(), mode,

@@ -1,6 +1,6 @@
 """Cached exports of the shared view. The view is keyed by its query string, so that every
 cached render is tied to exactly what the URL describes; the renders themselves are in
-geo.export.snapshot."""
+geo.export."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ import streamlit as st
 from geo.core.view import ViewState, parse_view, serialise_view
 from geo.export import browser
 from geo.export import snapshot as export
+from geo.export.data import DataFormat, export_data
+from geo.export.gif import PlaybackMode, playback_dates, render_gif
+from geo.export.html_map import render_html
+from geo.export.pdf import render_pdf
+from geo.export.png import render_png
 from ui import loaders
 
 Progress = Callable[[int, int], None]
@@ -52,17 +57,17 @@ def snapshot(key: str, base_url: str) -> export.Snapshot:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def png(key: str, preset: str, base_url: str) -> bytes:
-    return export.render_png(snapshot(key, base_url), preset)
+    return render_png(snapshot(key, base_url), preset)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def pdf(key: str, base_url: str) -> bytes:
-    return export.render_pdf(snapshot(key, base_url))
+    return render_pdf(snapshot(key, base_url))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def html(key: str, base_url: str) -> str:
-    return export.render_html(snapshot(key, base_url))
+    return render_html(snapshot(key, base_url))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -71,18 +76,18 @@ def browser_png(key: str, base_url: str) -> browser.BrowserShot:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def data(key: str, fmt: export.DataFormat) -> bytes:
-    return export.export_data(snapshot(key, ""), fmt)
+def data(key: str, fmt: DataFormat) -> bytes:
+    return export_data(snapshot(key, ""), fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def gif(key: str, start: str, end: str, mode: export.PlaybackMode,
+def gif(key: str, start: str, end: str, mode: PlaybackMode,
         _progress: Progress | None = None) -> bytes:
     """The playback GIF (``_progress`` is left out of the cache key)."""
     snap = snapshot(key, "")
-    days = export.playback_dates(snap.entries, dt.date.fromisoformat(start),
+    days = playback_dates(snap.entries, dt.date.fromisoformat(start),
                                  dt.date.fromisoformat(end), mode)
-    return export.render_gif(snap, days, progress=_progress)
+    return render_gif(snap, days, progress=_progress)
 
 
 def requested(kind: str, key: str, label: str) -> bool:

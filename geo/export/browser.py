@@ -16,7 +16,7 @@ from typing import Final
 
 from PIL import Image
 
-from geo.export.snapshot import OUTPUT_PRESETS, Preset
+from geo.export.layout import OUTPUT_PRESETS, Preset
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from PIL import Image
 from geo.core.view import parse_view
 from geo.data.loaders import load_all
 from geo.export import browser
-from geo.export import snapshot as export
+from geo.export.html_map import render_html
+from geo.export.snapshot import make_snapshot
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import DATA_DIR
 
@@ -25,9 +26,9 @@ VIEW = {"date": "2025-01-10", "window": "since"}
 def standalone() -> str:
     data = load_all(DATA_DIR)
     view = parse_view(VIEW, today=dt.date(2026, 11, 26))
-    snap = export.make_snapshot(view, data["layers"].data, data["incidents"].data,
-                                data["timeline"].data, "http://127.0.0.1:8501/", "test")
-    return export.render_html(snap)
+    snap = make_snapshot(view, data["layers"].data, data["incidents"].data,
+                         data["timeline"].data, "http://127.0.0.1:8501/", "test")
+    return render_html(snap)
 
 
 def test_standalone_html_opens_offline(browser, standalone: str) -> None:

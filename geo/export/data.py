@@ -1,0 +1,107 @@
+"""Data files of a view (GeoJSON, GeoPackage, KML): the visible layer features and incidents
+as one table, each row with its provenance."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.core.model import is_blank
+from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
+
+#: Licence of the incident layer (data/SOURCES.md).
+INCIDENT_LICENCE: Final[str] = "compilation CC BY 4.0; coordinates GeoNames CC BY 4.0"
+DataFormat = Literal["geojson", "gpkg", "kml"]
+DATA_FORMATS: Final[dict[str, tuple[str, str, str]]] = {
+    # format -> (GDAL driver, file extension, MIME type)
+    "geojson": ("GeoJSON", "geojson", "application/geo+json"),
+    "gpkg": ("GPKG", "gpkg", "application/geopackage+sqlite3"),
+    "kml": ("KML", "kml", "application/vnd.google-earth.kml+xml"),
+}
+
+EXPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "item_id", "item", "layer", "group", "name", "status", "status_on_date", "disputed_on_date",
+    "status_note", "valid_from", "valid_to", "date_precision", "basis", "confidence",
+    "sources", "attribution", "licence", "notes", "as_of", "event_type", "sub_event_type",
+    "actor1", "actor2", "fatalities", "geo_precision", "location",
+)
+
+
+def _text(value: Any) -> str:
+    return "" if is_blank(value) or (not isinstance(value, str) and pd.isna(value)) \
+        else str(value)
+
+
+def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
+    """Visible layer features and incidents as one table, each row with its provenance:
+    sources (JSON text), basis, confidence, attribution, licence, valid_from/to and status on
+    the date. Dates are ISO strings. The key is ``item_id`` (KML reserves ``id``)."""
+    as_of = snap.view.date.isoformat()
+    rows: list[dict[str, Any]] = []
+    geoms: list[Any] = []
+    for row in snap.shown_features.to_dict("records"):
+        rows.append({
+            "item_id": row["id"], "item": "feature", "layer": row["layer"], "group": row["group"],
+            "name": _text(row["name"]), "status": row["status"],
+            "status_on_date": row["status_on_date"],
+            "disputed_on_date": "true" if row["disputed_on_date"] else "false",
+            "status_note": _text(row.get("status_note")),
+            "valid_from": _text(row["valid_from"]), "valid_to": _text(row.get("valid_to")),
+            "date_precision": _text(row.get("date_precision")), "basis": row["basis"],
+            "confidence": row["confidence"],
+            "sources": json.dumps(row["sources"], ensure_ascii=False),
+            "attribution": _text(row["attribution"]), "licence": _text(row["licence"]),
+            "notes": _text(row.get("notes")), "as_of": as_of,
+        })
+        geoms.append(row["geometry"])
+    for row in snap.shown_incidents.to_dict("records"):
+        source = {k: _text(row.get(c)) for k, c in (("publisher", "source"),
+                  ("title", "source_title"), ("date", "source_date"), ("url", "url"))}
+        rows.append({
+            "item_id": row["event_id_cnty"], "item": "incident", "layer": "incident",
+            "group": "incidents", "name": f"{row['event_type']}: {_text(row.get('location'))}",
+            "status": "reported", "status_on_date": "reported", "disputed_on_date": "false",
+            "valid_from": row["event_date"], "valid_to": row["event_date"],
+            "date_precision": {1: "day", 2: "day", 3: "month"}.get(
+                int(row.get("time_precision") or 1), "day"),
+            "basis": _text(row.get("basis")) or "reported",
+            "confidence": _text(row.get("confidence")),
+            "sources": json.dumps([{k: v for k, v in source.items() if v}], ensure_ascii=False),
+            "attribution": "; ".join(INCIDENT_CREDITS), "licence": INCIDENT_LICENCE,
+            "notes": _text(row.get("notes")), "as_of": as_of,
+            "event_type": _text(row.get("event_type")),
+            "sub_event_type": _text(row.get("sub_event_type")),
+            "actor1": _text(row.get("actor1")), "actor2": _text(row.get("actor2")),
+            "fatalities": _text(row.get("fatalities")),
+            "geo_precision": _text(row.get("geo_precision")),
+            "location": _text(row.get("location")),
+        })
+        geoms.append(row["geometry"])
+    blank = dict.fromkeys(EXPORT_COLUMNS, "")
+    frame = pd.DataFrame([{**blank, **row} for row in rows], columns=list(EXPORT_COLUMNS),
+                         dtype=str)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+
+
+def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:
+    """The export table written as GeoJSON, GeoPackage or KML (via pyogrio)."""
+    if fmt not in DATA_FORMATS:
+        raise ValueError(f"unknown data format {fmt!r}")
+    driver, ext, _ = DATA_FORMATS[fmt]
+    frame = export_frame(snap)
+    options: dict[str, Any] = {}
+    if fmt == "kml":
+        options = {"dataset_options": {"NameField": "name", "DescriptionField": "notes"}}
+    elif fmt == "geojson":  # keep ``sources`` as JSON text, as in the other formats
+        options = {"layer_options": {"AUTODETECT_JSON_STRINGS": "NO"}}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"frontier.{ext}"
+        pyogrio.write_dataframe(frame, path, driver=driver, layer="frontier",
+                                geometry_type="Unknown", **options)
+        return path.read_bytes()

@@ -1,0 +1,215 @@
+"""The map of a static export: the view's extent in Web Mercator (EPSG:3857, like the live map)
+and its layers drawn with geopandas on a matplotlib Axes, in the styles of
+:mod:`geo.core.styles` (Leaflet's CSS pixels converted to points), with a scale bar and a north
+arrow. Nothing is fetched from the network: the base is the offline outlines from ``data/``."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import geopandas as gpd  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
+from pyproj import Transformer  # noqa: E402
+
+from geo.core import styles  # noqa: E402
+from geo.core.view import ViewState  # noqa: E402
+from geo.core.vocabulary import GROUP_ORDER, LABEL_MIN_ZOOM  # noqa: E402
+from geo.export.layout import Preset, layout  # noqa: E402
+from geo.export.snapshot import Snapshot  # noqa: E402
+
+MERCATOR: Final[str] = "EPSG:3857"
+#: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).
+RES_Z0: Final[float] = 2 * math.pi * 6_378_137 / 256
+_TO_MERCATOR = Transformer.from_crs("EPSG:4326", MERCATOR, always_xy=True)
+#: Leaflet's default circle-marker radius (px), for point features whose style sets none.
+POINT_RADIUS: Final[float] = 10.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Styles: Leaflet (CSS px) -> matplotlib (points)
+
+PT_PER_PX: Final[float] = 72 / 96
+
+
+def dash_pattern(dash: str | None) -> str | tuple[int, tuple[float, ...]]:
+    """A Leaflet dashArray ("8 6") as a matplotlib linestyle ((0, (8.0, 6.0)))."""
+    if not dash:
+        return "solid"
+    numbers = tuple(float(n) for n in re.split(r"[\s,]+", dash.strip()) if n)
+    return (0, numbers) if numbers else "solid"
+
+
+def _geom_kind(geom: Any) -> str:
+    kind = geom.geom_type
+    if "Polygon" in kind:
+        return "polygon"
+    if "Line" in kind:
+        return "line"
+    if "Point" in kind:
+        return "point"
+    return "other"
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The map extent in EPSG:3857 and the size of one device pixel in metres."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    pixel: float
+
+    def clip(self, series: gpd.GeoSeries, margin_px: float = 40) -> gpd.GeoSeries:
+        pad = margin_px * self.pixel
+        clipped = series.clip_by_rect(self.xmin - pad, self.ymin - pad,
+                                      self.xmax + pad, self.ymax + pad)
+        return clipped
+
+
+def _map_frame(view: ViewState, preset: Preset) -> _Frame:
+    _, _, width, height = layout(preset)["map"]
+    px_w, px_h = width * preset.width, height * preset.height
+    pixel = RES_Z0 / 2**view.zoom / preset.scale
+    x, y = _TO_MERCATOR.transform(view.lon, view.lat)
+    half_w, half_h = px_w * pixel / 2, px_h * pixel / 2
+    return _Frame(x - half_w, y - half_h, x + half_w, y + half_h, pixel)
+
+
+def _prepare(frame: gpd.GeoDataFrame, extent: _Frame) -> gpd.GeoDataFrame:
+    """Project to 3857, clip to the extent and simplify to half a pixel (drawing only)."""
+    if frame.empty:
+        return frame
+    projected = frame.to_crs(MERCATOR)
+    geoms = extent.clip(projected.geometry)
+    geoms = gpd.GeoSeries(
+        shapely.simplify(geoms.to_numpy(), extent.pixel / 2, preserve_topology=True),
+        index=projected.index, crs=MERCATOR,
+    )
+    projected = projected.set_geometry(geoms)
+    values = projected.geometry.to_numpy()
+    return projected[~(shapely.is_missing(values) | shapely.is_empty(values))]
+
+
+def _draw_styled(ax: Axes, geoms: gpd.GeoSeries, style: Mapping[str, Any], kind: str) -> None:
+    color = style.get("color", "#3388ff")
+    weight = float(style.get("weight", 3)) * PT_PER_PX
+    linestyle = dash_pattern(style.get("dashArray"))
+    edge = to_rgba(color, float(style.get("opacity", 1.0)))
+    fill = to_rgba(style.get("fillColor", color), float(style.get("fillOpacity", 0.2)))
+    if kind == "polygon":
+        geoms.plot(ax=ax, facecolor=fill, edgecolor=edge, linewidth=weight,
+                   linestyle=linestyle, zorder=2)
+    elif kind == "line":
+        geoms.plot(ax=ax, color=edge, linewidth=weight, linestyle=linestyle, zorder=3)
+    elif kind == "point":
+        radius = float(style.get("radius", POINT_RADIUS))
+        ax.scatter(geoms.x, geoms.y, s=(2 * radius * PT_PER_PX) ** 2, facecolors=[fill],
+                   edgecolors=[edge], linewidths=weight, zorder=4)
+
+
+def _draw_features(ax: Axes, frame: gpd.GeoDataFrame) -> None:
+    """Draw features with their Leaflet styles (one call per style and geometry kind)."""
+    if frame.empty:
+        return
+    keys = []
+    for row in frame.itertuples():
+        style = styles.feature_style(row.layer, row.status_on_date, bool(row.disputed_on_date))
+        keys.append((_geom_kind(row.geometry), json.dumps(style, sort_keys=True)))
+    frame = frame.assign(_kind=[k[0] for k in keys], _style=[k[1] for k in keys])
+    for kind in ("polygon", "line", "point"):
+        part = frame[frame["_kind"] == kind]
+        for style_json, group in part.groupby("_style", sort=False):
+            geoms = group.geometry
+            if kind == "point":
+                geoms = geoms.representative_point()
+            _draw_styled(ax, geoms, json.loads(str(style_json)), kind)
+
+
+def _draw_base(ax: Axes, base: gpd.GeoDataFrame) -> None:
+    for is_country in (True, False):
+        part = base[(base["layer"] == "country") == is_country]
+        if not part.empty:
+            _draw_styled(ax, part.geometry, styles.offline_base_style(is_country), "polygon")
+
+
+def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame) -> None:
+    if incidents.empty:
+        return
+    points = incidents.to_crs(MERCATOR).geometry
+    sizes = [(2 * styles.incident_radius(f) * PT_PER_PX) ** 2 for f in incidents["fatalities"]]
+    colours = [to_rgba(styles.event_color(t), 0.85) for t in incidents["event_type"]]
+    ax.scatter(points.x, points.y, s=sizes, facecolors=colours, edgecolors="#222222",
+               linewidths=1 * PT_PER_PX, zorder=6)
+
+
+def _draw_place_labels(ax: Axes, places: gpd.GeoDataFrame, extent: _Frame, size: float) -> None:
+    """English place names right of their points, as the live map labels them."""
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    for row in places.itertuples():
+        point = row.geometry.representative_point()
+        if extent.xmin < point.x < extent.xmax and extent.ymin < point.y < extent.ymax:
+            ax.text(point.x + 5 * extent.pixel, point.y, str(row.name), fontsize=size,
+                    ha="left", va="center", color="#222222", path_effects=halo, zorder=7,
+                    clip_on=True, parse_math=False)
+
+
+def _north_arrow(ax: Axes, size: float) -> None:
+    ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.85), xycoords="axes fraction",
+                ha="center", va="center", fontsize=size, fontweight="bold", zorder=9,
+                arrowprops={"facecolor": "black", "edgecolor": "white", "width": 3,
+                            "headwidth": 11, "headlength": 10, "shrink": 0.0},
+                bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.8})
+
+
+def draw_map(fig: Figure, snap: Snapshot, preset: Preset) -> None:
+    """The map region of ``fig``: base, layer groups in draw order, incidents, place labels,
+    scale bar and north arrow."""
+    view, fs = snap.view, preset.font
+    extent = _map_frame(view, preset)
+    ax = fig.add_axes(layout(preset)["map"])
+    ax.set_facecolor(styles.MAP_BACKGROUND)
+    ax.set_xlim(extent.xmin, extent.xmax)
+    ax.set_ylim(extent.ymin, extent.ymax)
+    ax.set_aspect("auto")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#666666")
+
+    _draw_base(ax, _prepare(snap.base_features, extent))
+    shown = snap.shown_features
+    for group in GROUP_ORDER:
+        _draw_features(ax, _prepare(shown[shown["group"] == group], extent))
+    _draw_incidents(ax, snap.shown_incidents)
+    if "places" in view.layers and view.zoom >= LABEL_MIN_ZOOM and not preset.compact:
+        _draw_place_labels(ax, _prepare(shown[shown["group"] == "places"], extent), extent,
+                           8.25 * PT_PER_PX * 1.1 * fs)
+    ax.set_xlim(extent.xmin, extent.xmax)
+    ax.set_ylim(extent.ymin, extent.ymax)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+    ax.add_artist(ScaleBar(math.cos(math.radians(view.lat)), units="m", location="lower left",
+                           length_fraction=0.22, font_properties={"size": 8 * fs},
+                           box_alpha=0.8, border_pad=0.6))
+    _north_arrow(ax, 10 * fs)

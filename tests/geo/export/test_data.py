@@ -1,0 +1,62 @@
+"""Data files (GeoJSON, GeoPackage, KML): visible layers and incidents, each with provenance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from geo.export.data import DATA_FORMATS, export_data, export_frame
+from geo.export.snapshot import Snapshot
+from tests.geo.export.conftest import EARLY, MakeSnap
+
+PROVENANCE = ("sources", "basis", "confidence", "attribution", "licence", "valid_from",
+              "valid_to", "status_on_date")
+
+
+def test_export_frame_holds_visible_layers_and_incidents(snap: Snapshot) -> None:
+    frame = export_frame(snap)
+    assert set(frame["item"]) == {"feature", "incident"}
+    assert len(frame[frame["item"] == "incident"]) == len(snap.window_incidents)
+    assert set(frame.loc[frame["item"] == "feature", "group"]) <= set(snap.view.layers)
+    assert all(frame[col].map(lambda v: isinstance(v, str)).all() for col in PROVENANCE)
+    assert frame["valid_from"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    row = frame[frame["item_id"] == "aos_osm"].iloc[0]
+    assert row["status_on_date"] == "collapsed" and row["disputed_on_date"] == "true"
+    assert json.loads(row["sources"])[0]["publisher"]
+
+
+def test_export_frame_leaves_out_hidden_layers(snap_of: MakeSnap) -> None:
+    frame = export_frame(snap_of({**EARLY, "layers": "lines_1974"}))
+    assert set(frame["item"]) == {"feature"}
+    assert set(frame["group"]) == {"lines_1974"}
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml"])
+def test_data_round_trips_with_provenance(fmt: str, snap: Snapshot, tmp_path: Path) -> None:
+    expected = export_frame(snap)
+    path = tmp_path / f"out.{DATA_FORMATS[fmt][1]}"
+    path.write_bytes(export_data(snap, fmt))  # type: ignore[arg-type]
+    back = gpd.read_file(path)
+    assert len(back) == len(expected)
+    assert sorted(back["item_id"]) == sorted(expected["item_id"])
+    for col in PROVENANCE:
+        assert col in back.columns, col
+    back = back.set_index("item_id")
+    aos = back.loc["aos_osm"]
+    sources = aos["sources"] if isinstance(aos["sources"], list) else json.loads(aos["sources"])
+    assert sources == json.loads(expected.set_index("item_id").loc["aos_osm", "sources"])
+    assert aos["basis"] == "mapped" and aos["status_on_date"] == "collapsed"
+    assert str(aos["valid_from"]).startswith("1974-05-31")
+    assert back.geometry.notna().all()
+    assert back.crs is not None and back.crs.to_epsg() == 4326
+
+
+def test_geojson_keeps_dates_and_sources_as_text(snap: Snapshot) -> None:
+    doc = json.loads(export_data(snap, "geojson"))
+    props = next(f["properties"] for f in doc["features"] if f["properties"]["item_id"] ==
+                 "aos_osm")
+    assert props["valid_from"] == "1974-05-31"
+    assert isinstance(props["sources"], str) and json.loads(props["sources"])

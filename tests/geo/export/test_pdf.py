@@ -1,0 +1,53 @@
+"""The PDF brief: two pages of real text, the timeline around the date, the facts column."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from geo.export.pdf import brief_sections, render_pdf, zone_statistics
+from geo.export.snapshot import Snapshot
+
+
+@pytest.fixture(scope="module")
+def pdf_text(snap: Snapshot) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(render_pdf(snap)))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_has_two_pages_of_real_text(pdf_text: tuple[int, str], snap: Snapshot) -> None:
+    pages, text = pdf_text
+    assert pages == 2
+    assert "2025-01-10" in text
+    assert "10 January 2025" in text
+    for credit in snap.credits():
+        assert credit in text
+    assert "Data version 0123456789ab" in text
+
+
+def test_pdf_lists_the_timeline_around_the_date(pdf_text: tuple[int, str]) -> None:
+    _, text = pdf_text
+    # Katz's order of 13 Dec 2024 and the Yedioth report of 9 Jan 2025 are within 30 days.
+    assert "2024-12-13" in text
+    assert "2025-01-09" in text
+
+
+def test_brief_sections_fit_and_keep_the_facts(snap: Snapshot) -> None:
+    timeline, facts = brief_sections(snap, None, capacity=40)
+    assert len(timeline) <= 40 and len(facts) <= 40
+    joined = "\n".join(facts)
+    assert "not available" in joined  # no zone statistics given
+    assert "Permalink" in joined and "Data version" in joined
+    assert all(credit in joined for credit in snap.credits())
+
+
+def test_pdf_without_analytics_still_renders(snap: Snapshot,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "geo.analysis.zones", None)  # import now fails
+    assert zone_statistics(snap) is None
+    reader = PdfReader(io.BytesIO(render_pdf(snap)))
+    assert len(reader.pages) == 2
+    assert "not available" in reader.pages[1].extract_text()
