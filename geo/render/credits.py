@@ -19,6 +19,10 @@ CREDITS: Final[dict[str, str]] = {
 }
 
 
+#: Credits of the incident layer: the reports it compiles and the gazetteer of its coordinates.
+INCIDENT_CREDITS: Final[tuple[str, ...]] = (CREDITS["public report"], CREDITS["GeoNames"])
+
+
 def credits_for(attributions: Iterable[Any]) -> list[str]:
     """The short credits a set of attribution texts calls for."""
     text = " ".join(str(a) for a in attributions if not is_blank(a))

@@ -31,7 +31,7 @@ from geo.core.vocabulary import (
     group_of,
 )
 from geo.render.assets import COMPONENT_BASE, localise
-from geo.render.credits import credits_for
+from geo.render.credits import INCIDENT_CREDITS, credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
 from geo.render.legend import Legend, legend_html
 from geo.render.payloads import (
@@ -102,9 +102,7 @@ class MapSpec:
     origin: tuple[float, float, int]
     controls: bool = True
     asset_base: str = COMPONENT_BASE
-    incident_credits: tuple[str, ...] = (
-        "Reports: see each item's sources", "GeoNames (CC BY 4.0)",
-    )
+    incident_credits: tuple[str, ...] = INCIDENT_CREDITS
 
 
 def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
