@@ -12,24 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-import matplotlib
+import geopandas as gpd
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib_scalebar.scalebar import ScaleBar
+from pyproj import Transformer
 
-matplotlib.use("Agg")
-
-import geopandas as gpd  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib_scalebar.scalebar import ScaleBar  # noqa: E402
-from pyproj import Transformer  # noqa: E402
-
-from geo.core import styles  # noqa: E402
-from geo.core.view import ViewState  # noqa: E402
-from geo.core.vocabulary import GROUP_ORDER, LABEL_MIN_ZOOM  # noqa: E402
-from geo.export.layout import Preset, layout  # noqa: E402
-from geo.export.snapshot import Snapshot  # noqa: E402
+from geo.core import styles
+from geo.core.view import ViewState
+from geo.core.vocabulary import GROUP_ORDER, LABEL_MIN_ZOOM
+from geo.export.layout import Preset, layout
+from geo.export.snapshot import Snapshot
 
 MERCATOR: Final[str] = "EPSG:3857"
 #: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).

@@ -1,7 +1,7 @@
 """The static image of a view, shared by the PNG, the PDF brief and the GIF frames: title band,
 map (:mod:`geo.export.map_layers`), legend panel with sources, permalink QR code and data
-version, and the footer of credits. Drawn with matplotlib on a :class:`Figure` with its own Agg
-canvas."""
+version, and the footer of credits. Drawn on a :class:`matplotlib.figure.Figure` with an
+explicit Agg canvas: no pyplot figure is made, so no matplotlib backend is chosen or switched."""
 
 from __future__ import annotations
 
