@@ -1,8 +1,9 @@
-"""Headless Chromium: where it is, how it is launched, and the browser-exact PNG export.
+"""The browser-exact PNG: this module launches a headless Chromium (through Playwright) and
+screenshots the standalone HTML map in it.
 
-This is the one module that starts a browser. The browser tests and the benchmarks launch
-Chromium with :data:`CHROMIUM_ARGS` and :func:`chromium_path` from here too. ``CHROMIUM_PATH``
-in the environment overrides Debian's ``/usr/bin/chromium``.
+It reads ``CHROMIUM_PATH`` from the environment (default: Debian's ``/usr/bin/chromium``) and
+holds the launch flags, :data:`CHROMIUM_ARGS`: the one definition of both, for whatever else
+launches Chromium to import. Every non-local request of the page is blocked.
 """
 
 from __future__ import annotations
@@ -90,15 +91,21 @@ def _screenshot(page_html: str, preset: Preset, chromium: str, timeout_ms: int) 
 def browser_png(page_html: str, preset: str | Preset = "slide", chromium: str | None = None,
                 timeout_ms: int = 60_000) -> BrowserShot:
     """Screenshot of the standalone HTML in headless Chromium, with every non-local request
-    blocked. Runs in its own thread (Playwright's sync API refuses a running event loop)."""
+    blocked. Runs in its own thread (Playwright's sync API refuses a running event loop).
+
+    Without Playwright or Chromium, or when Playwright reports an error (its ``Error``, of which
+    its ``TimeoutError`` is one: Chromium failed to start, crashed or timed out), the shot says
+    why it is not available. Any other exception propagates."""
     chosen = OUTPUT_PRESETS[preset] if isinstance(preset, str) else preset
     chromium = chromium or chromium_path()
     reason = browser_available(chromium)
     if reason:
         return BrowserShot(None, reason)
+    from playwright.sync_api import Error as PlaywrightError
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(_screenshot, page_html, chosen, chromium, timeout_ms)
         try:
             return BrowserShot(future.result())
-        except Exception as exc:  # noqa: BLE001 - any browser failure means "not available"
+        except PlaywrightError as exc:
             return BrowserShot(None, f"the browser could not render the map: {exc}"[:300])
