@@ -4,7 +4,6 @@ and status colours that follow the date."""
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
 import pytest
@@ -87,12 +86,3 @@ def test_status_colours_follow_the_date(snap_of: MakeSnap) -> None:
     assert count(after, in_force) < count(before, in_force) / 10
     assert count(after, collapsed) > count(before, collapsed)
 
-
-def test_default_view_renders_fast(snap_of: MakeSnap) -> None:
-    snapshot = snap_of({})
-    render_png(snapshot, "small")  # warm up fonts and projections
-    start = time.perf_counter()
-    png = render_png(snapshot, "slide")
-    elapsed = time.perf_counter() - start
-    print(f"\ndefault-view static PNG (slide 1920x1080): {elapsed:.2f} s, {len(png) / 1e3:.0f} kB")
-    assert elapsed < 4.0
