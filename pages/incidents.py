@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from geo.analysis import zones as analytics
+from geo.analysis.filters import filter_incidents
 from ui import incidents as ui
 
 st.title("Incidents and zones")
@@ -12,7 +12,7 @@ if dataset is None:
 
 frame = ui.classified(dataset)
 chosen = ui.filter_controls(frame, dataset.key)
-shown = analytics.filter_incidents(frame, chosen)
+shown = filter_incidents(frame, chosen)
 
 cols = st.columns(4)
 cols[0].metric("Incidents in the dataset", f"{len(frame):,}")

@@ -1,6 +1,7 @@
 """Streamlit glue of the incidents page: cached import, load and classification, and panels.
 
-The logic lives in geo/ (importers, store, analytics, incident_export, incident_charts); this
+The logic lives in geo/ (importers, store, zones, summary, filters, incident_export,
+incident_charts); this
 module reads widgets, calls it and draws. User data is cached with ``st.cache_resource``, in
 memory and keyed on a SHA-256 of the uploaded bytes: it is never pickled, in memory or on disk.
 Cached frames are shared, so nothing here changes them in place.
@@ -20,7 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis import zones as analytics
+from geo.analysis.filters import IncidentFilter, actor_names, filter_incidents
+from geo.analysis.summary import before_after, zone_summary
+from geo.analysis.zones import ZONE_BY_KEY, ZONES, classify
 from geo.core.model import is_http_url
 from geo.core.vocabulary import FALL_OF_ASSAD
 from geo.data import store
@@ -94,7 +97,7 @@ def _load_saved(name: str, stamp: float, folder: str) -> tuple[gpd.GeoDataFrame 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
 def _classify_cached(key: str, respect_dates: bool, _frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return analytics.classify(_frame, loaders.layers().data, respect_dates)
+    return classify(_frame, loaders.layers().data, respect_dates)
 
 
 def classified(dataset: Dataset, respect_dates: bool = True) -> gpd.GeoDataFrame:
@@ -249,7 +252,7 @@ def _options(series: pd.Series) -> list[str]:
     return sorted(v for v in values.unique().tolist() if v)
 
 
-def filter_controls(frame: pd.DataFrame, dataset_key: str) -> analytics.IncidentFilter:
+def filter_controls(frame: pd.DataFrame, dataset_key: str) -> IncidentFilter:
     """The filter widgets (keys per dataset, so that a new dataset starts unfiltered)."""
     prefix = "f_" + hashlib.sha1(dataset_key.encode()).hexdigest()[:8] + "_"
     low, high = _span(frame)
@@ -266,16 +269,16 @@ def filter_controls(frame: pd.DataFrame, dataset_key: str) -> analytics.Incident
         subs = top[2].multiselect("Sub-event type", _options(pool["sub_event_type"]),
                                   key=prefix + "subs")
         row = st.columns([2, 2, 2])
-        actors = row[0].multiselect("Actor (actor 1 or 2)", analytics.actor_names(frame)[:500],
+        actors = row[0].multiselect("Actor (actor 1 or 2)", actor_names(frame)[:500],
                                     key=prefix + "actors")
         place = row[1].text_input("Admin area or location contains", key=prefix + "place")
         zones = row[2].multiselect(
-            "In zone (any of)", [z.key for z in analytics.ZONES],
-            format_func=lambda k: analytics.ZONE_BY_KEY[k].label, key=prefix + "zones",
+            "In zone (any of)", [z.key for z in ZONES],
+            format_func=lambda k: ZONE_BY_KEY[k].label, key=prefix + "zones",
         )
         text = st.text_input("Text in notes", key=prefix + "text")
-    return analytics.IncidentFilter(start, end, tuple(types), tuple(subs), tuple(actors),
-                                    place, tuple(zones), text)
+    return IncidentFilter(start, end, tuple(types), tuple(subs), tuple(actors), place,
+                          tuple(zones), text)
 
 
 def incident_table(frame: pd.DataFrame) -> None:
@@ -330,7 +333,7 @@ def incident_map(frame: pd.DataFrame, day: dt.date) -> None:
 
 
 def zone_panel(frame: pd.DataFrame, start: dt.date, end: dt.date) -> None:
-    table = analytics.zone_summary(frame, loaders.layers().data, start, end)
+    table = zone_summary(frame, loaders.layers().data, start, end)
     st.caption(
         f"{start:%d %b %Y} – {end:%d %b %Y}. Zones as of each incident's own date (a proposal "
         "zone counts only from the day it was reported). Areas in UTM 36N; fatalities sum the "
@@ -359,7 +362,7 @@ def _default_milestone(entries: list[dict[str, Any]]) -> int:
     return since[0] if since else max(len(entries) - 1, 0)
 
 
-def before_after_panel(dataset: Dataset, chosen: analytics.IncidentFilter) -> None:
+def before_after_panel(dataset: Dataset, chosen: IncidentFilter) -> None:
     entries = list(loaders.timeline().data)
     if not entries:
         st.info("The negotiation timeline is not available.")
@@ -372,8 +375,8 @@ def before_after_panel(dataset: Dataset, chosen: analytics.IncidentFilter) -> No
     days = cols[1].select_slider("Days each side", [7, 14, 30, 60, 90, 180, 365], value=30)
     milestone = dt.date.fromisoformat(str(entries[index]["date"]))
     geographic = classified(dataset, respect_dates=False)
-    subset = analytics.filter_incidents(geographic, replace(chosen, start=None, end=None))
-    result = analytics.before_after(subset, milestone, days)
+    subset = filter_incidents(geographic, replace(chosen, start=None, end=None))
+    result = before_after(subset, milestone, days)
     if result.days == 0:
         st.info("This milestone is today or later: there is no 'after' window yet.")
         return
@@ -390,7 +393,7 @@ def before_after_panel(dataset: Dataset, chosen: analytics.IncidentFilter) -> No
     )
 
 
-def downloads(frame: pd.DataFrame, dataset: Dataset, chosen: analytics.IncidentFilter) -> None:
+def downloads(frame: pd.DataFrame, dataset: Dataset, chosen: IncidentFilter) -> None:
     if frame.empty:
         st.caption("Nothing to download: no incidents match the filters.")
         return

@@ -1,4 +1,4 @@
-"""Zone analytics for incidents: where each incident falls, and counts per zone over time.
+"""Zone classification of incidents: the zones of the analysis and where each incident falls.
 
 :func:`classify` adds, for every incident, the zones it falls in *as of its own date* (a
 zone feature counts from its ``valid_from`` and until its ``valid_to``), its governorate and
@@ -10,8 +10,7 @@ prefilter and prepared geometries), and distances and areas are computed in UTM 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -117,7 +116,7 @@ def _to_metric_xy(xy: np.ndarray) -> np.ndarray:
     return np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1]))
 
 
-def _metric(geom: Any) -> Any:
+def to_metric(geom: Any) -> Any:
     """A lon/lat geometry in UTM 36N metres."""
     return shapely.transform(geom, _to_metric_xy)
 
@@ -245,7 +244,7 @@ def _alpha_km(
     out = np.full(len(x), np.nan)
     if line is None or not metric.idx.size:
         return out
-    dist = line_distance_m(_metric(line.geometry), metric.x, metric.y) / 1000.0
+    dist = line_distance_m(to_metric(line.geometry), metric.x, metric.y) / 1000.0
     israeli = np.zeros(len(x), dtype=bool)
     for fid in ISRAELI_HELD_IDS:
         row = features.get(fid)
@@ -295,7 +294,7 @@ def _near_positions(
     mx, my, idx = metric.x, metric.y, metric.idx
     found = np.zeros(len(idx), dtype=bool)
     for _, row in positions.iterrows():
-        geom = _metric(row.geometry)
+        geom = to_metric(row.geometry)
         minx, miny, maxx, maxy = geom.bounds
         cand = (
             (mx >= minx - NEAR_POSITION_M) & (mx <= maxx + NEAR_POSITION_M)
@@ -312,7 +311,7 @@ def _near_positions(
 
 
 # ---------------------------------------------------------------------------------------------
-# Selections, summaries and before/after
+# Selection
 
 
 def zone_mask(classified: pd.DataFrame, key: str) -> np.ndarray:
@@ -324,175 +323,3 @@ def zone_mask(classified: pd.DataFrame, key: str) -> np.ndarray:
     if zone.value is True:
         return values.fillna(False).astype(bool).to_numpy()
     return (values == zone.value).to_numpy()
-
-
-def _zone_geometry(zone: Zone, layers: gpd.GeoDataFrame, day: str) -> Any:
-    if zone.key == "near_position":
-        held = layers[layers["layer"] == "position"]
-        held = held[(held["valid_from"].astype(str) <= day)
-                    & (held["valid_to"].isna() | (held["valid_to"].astype(str) > day))]
-        if held.empty:
-            return None
-        return shapely.union_all([_metric(g).buffer(NEAR_POSITION_M) for g in held.geometry])
-    match = layers[layers["id"] == zone.feature_id]
-    return None if match.empty else _metric(match.geometry.iloc[0])
-
-
-def _in_window(classified: pd.DataFrame, start: dt.date, end: dt.date) -> np.ndarray:
-    dates = classified["event_date"].astype(str)
-    return ((dates >= start.isoformat()) & (dates <= end.isoformat())).to_numpy()
-
-
-def _fatalities(classified: pd.DataFrame, mask: np.ndarray) -> int:
-    if "fatalities" not in classified or not mask.any():
-        return 0
-    values = pd.to_numeric(classified["fatalities"][mask], errors="coerce")
-    return int(values.sum(skipna=True))
-
-
-def zone_summary(
-    classified: pd.DataFrame, layers: gpd.GeoDataFrame, start: dt.date, end: dt.date
-) -> pd.DataFrame:
-    """Per zone, for incidents dated ``start``..``end`` (both included): area in km² (UTM 36N;
-    the positions zone: 2 km around the positions holding on ``end``), incidents, fatalities
-    (sum of reported figures; blanks count as none) and incidents per 30 days."""
-    window = _in_window(classified, start, end)
-    span = max((end - start).days + 1, 1)
-    rows = []
-    for zone in ZONES:
-        geom = _zone_geometry(zone, layers, end.isoformat())
-        mask = zone_mask(classified, zone.key) & window
-        count = int(mask.sum())
-        rows.append({
-            "zone": zone.label,
-            "key": zone.key,
-            "area_km2": round(geom.area / 1e6, 1) if geom is not None else np.nan,
-            "incidents": count,
-            "fatalities": _fatalities(classified, mask),
-            "per_30_days": round(count / span * 30, 2),
-        })
-    count = int(window.sum())
-    rows.append({
-        "zone": "All incidents", "key": "all", "area_km2": np.nan, "incidents": count,
-        "fatalities": _fatalities(classified, window),
-        "per_30_days": round(count / span * 30, 2),
-    })
-    return pd.DataFrame(rows)
-
-
-def zone_counts(classified: pd.DataFrame) -> pd.DataFrame:
-    """Incidents per zone (an incident may count in several zones): zone, key, incidents."""
-    return pd.DataFrame([
-        {"zone": z.label, "key": z.key, "incidents": int(zone_mask(classified, z.key).sum())}
-        for z in ZONES
-    ])
-
-
-@dataclass(frozen=True)
-class BeforeAfter:
-    """Counts per zone in two equal windows either side of a milestone."""
-
-    table: pd.DataFrame
-    days: int
-    before: tuple[dt.date, dt.date]
-    after: tuple[dt.date, dt.date]
-    truncated: bool
-
-
-def before_after(
-    classified: pd.DataFrame, milestone: dt.date, days: int, as_of: dt.date | None = None
-) -> BeforeAfter:
-    """Incidents per zone in the ``days`` before ``milestone`` and the ``days`` from it.
-
-    The milestone day belongs to the "after" window. When the "after" window would run past
-    ``as_of`` (default: today), both windows are shortened to the days available, so that they
-    stay equal (``truncated`` is then True).
-    """
-    as_of = as_of or dt.date.today()
-    available = (as_of - milestone).days + 1
-    span = max(0, min(days, available))
-    truncated = span < days
-    before = (milestone - dt.timedelta(days=span), milestone - dt.timedelta(days=1))
-    after = (milestone, milestone + dt.timedelta(days=span - 1))
-    in_before = _in_window(classified, *before) if span else np.zeros(len(classified), bool)
-    in_after = _in_window(classified, *after) if span else np.zeros(len(classified), bool)
-    rows = []
-    for zone in (*ZONES, None):
-        mask = np.ones(len(classified), bool) if zone is None else zone_mask(classified, zone.key)
-        b, a = int((mask & in_before).sum()), int((mask & in_after).sum())
-        rows.append({
-            "zone": "All incidents" if zone is None else zone.label,
-            "key": "all" if zone is None else zone.key,
-            "before": b,
-            "after": a,
-            "change": a - b,
-            "change_pct": round((a - b) / b * 100, 1) if b else np.nan,
-        })
-    return BeforeAfter(pd.DataFrame(rows), span, before, after, truncated)
-
-
-# ---------------------------------------------------------------------------------------------
-# Filtering
-
-
-@dataclass(frozen=True)
-class IncidentFilter:
-    """What the user chose; empty values mean "no restriction"."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    event_types: tuple[str, ...] = ()
-    sub_event_types: tuple[str, ...] = ()
-    actors: tuple[str, ...] = ()
-    place: str = ""
-    zones: tuple[str, ...] = ()
-    text: str = ""
-
-
-def _contains(series: pd.Series, needle: str) -> np.ndarray:
-    return series.fillna("").astype(str).str.contains(needle, case=False, regex=False).to_numpy()
-
-
-def filter_incidents(classified: pd.DataFrame, chosen: IncidentFilter) -> pd.DataFrame:
-    """The incidents matching every criterion (zones: any of the chosen zones)."""
-    mask = np.ones(len(classified), dtype=bool)
-    dates = classified["event_date"].astype(str)
-    if chosen.start is not None:
-        mask &= (dates >= chosen.start.isoformat()).to_numpy()
-    if chosen.end is not None:
-        mask &= (dates <= chosen.end.isoformat()).to_numpy()
-    if chosen.event_types:
-        mask &= classified["event_type"].isin(chosen.event_types).to_numpy()
-    if chosen.sub_event_types:
-        mask &= classified["sub_event_type"].isin(chosen.sub_event_types).to_numpy()
-    if chosen.actors:
-        mask &= (classified["actor1"].isin(chosen.actors)
-                 | classified["actor2"].isin(chosen.actors)).to_numpy()
-    if chosen.place.strip():
-        needle = chosen.place.strip()
-        hit = np.zeros(len(classified), dtype=bool)
-        for col in ("admin1", "admin2", "admin3", "location", "governorate", "district"):
-            if col in classified:
-                hit |= _contains(classified[col], needle)
-        mask &= hit
-    if chosen.zones:
-        mask &= np.logical_or.reduce([zone_mask(classified, k) for k in chosen.zones])
-    if chosen.text.strip():
-        mask &= _contains(classified["notes"], chosen.text.strip())
-    return classified[mask]
-
-
-def actor_names(incidents: pd.DataFrame) -> list[str]:
-    """Every actor named in actor1 or actor2, most frequent first."""
-    if incidents.empty:
-        return []
-    both = pd.concat([incidents["actor1"], incidents["actor2"]]).fillna("").astype(str)
-    counts = both[both.str.strip() != ""].value_counts()
-    return [str(a) for a in counts.index]
-
-
-def top_values(values: Sequence[Any] | pd.Series, limit: int = 20) -> pd.DataFrame:
-    """The most frequent non-blank values: value, incidents."""
-    series = pd.Series(values).fillna("").astype(str).str.strip()
-    counts = series[series != ""].value_counts().head(limit)
-    return pd.DataFrame({"value": counts.index.astype(str), "incidents": counts.to_numpy()})

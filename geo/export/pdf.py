@@ -22,12 +22,13 @@ from geo.export.static_map import RC, draw_snapshot, new_figure
 
 
 def zone_statistics(snap: Snapshot) -> pd.DataFrame | None:
-    """Per-zone incident statistics for the window, when geo.analysis.zones provides them."""
+    """Per-zone incident statistics for the window, when geo.analysis provides them."""
     try:
-        analytics = importlib.import_module("geo.analysis.zones")
-        classified = analytics.classify(snap.window_incidents, snap.layers)
+        zones = importlib.import_module("geo.analysis.zones")
+        summary = importlib.import_module("geo.analysis.summary")
+        classified = zones.classify(snap.window_incidents, snap.layers)
         start = window_start(snap.view.date, snap.view.window_days)
-        return analytics.zone_summary(classified, snap.layers, start, snap.view.date)
+        return summary.zone_summary(classified, snap.layers, start, snap.view.date)
     except (ImportError, AttributeError, TypeError, ValueError, KeyError):
         return None
 

@@ -7,7 +7,8 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 
-from geo.analysis.zones import top_values, zone_counts
+from geo.analysis.filters import top_values
+from geo.analysis.summary import zone_counts
 from geo.core import styles
 from geo.core.timeline import weekly_counts
 

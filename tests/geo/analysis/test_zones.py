@@ -15,17 +15,9 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, box
 
-from geo.analysis.zones import (
-    CLASS_COLUMNS,
-    ZONES,
-    IncidentFilter,
-    before_after,
-    classify,
-    filter_incidents,
-    line_distance_m,
-    zone_counts,
-    zone_summary,
-)
+from geo.analysis.filters import IncidentFilter, filter_incidents
+from geo.analysis.summary import before_after, zone_counts, zone_summary
+from geo.analysis.zones import CLASS_COLUMNS, ZONES, classify, line_distance_m
 from geo.data.loaders import DATA_DIR, load_all
 
 GEOD = Geod(ellps="WGS84")
@@ -121,9 +113,9 @@ def test_sign_follows_the_israeli_held_side(layers) -> None:
 
 def test_line_distance_matches_shapely(layers) -> None:
     rng = np.random.default_rng(7)
-    from geo.analysis.zones import _metric  # the same projection classify uses
+    from geo.analysis.zones import to_metric  # the same projection classify uses
 
-    line = _metric(_alpha(layers))
+    line = to_metric(_alpha(layers))
     minx, miny, maxx, maxy = line.bounds
     x = rng.uniform(minx - 30_000, maxx + 30_000, 500)
     y = rng.uniform(miny - 30_000, maxy + 30_000, 500)
