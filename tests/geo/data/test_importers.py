@@ -371,7 +371,7 @@ def test_unexpected_failures_are_wrapped(monkeypatch: pytest.MonkeyPatch) -> Non
     def boom(*_args: object) -> None:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(importers, "_import_csv", boom)
+    monkeypatch.setattr(importers, "import_csv", boom)
     with pytest.raises(IncidentImportError, match=r"x\.csv: could not be read \(KeyError"):
         import_incidents(b"a,b\n1,2\n", "x.csv")
 
