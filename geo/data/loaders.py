@@ -426,32 +426,47 @@ def read_json_list(source: str | Path | bytes, dataset: str, what: str) -> list[
     return doc
 
 
-def load_timeline(
-    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
-) -> LoadResult:
-    """Load timeline entries; each ``changes`` id must resolve to a known layer feature."""
-    doc = read_json_list(source, dataset, "timeline entries")
-    known = set(feature_ids)
+def checked_items(
+    doc: list[Any], dataset: str, noun: str, check: Callable[[dict[str, Any]], list[str]]
+) -> tuple[list[dict[str, Any]], list[Rejected]]:
+    """The items of a JSON list that are objects, pass ``check`` and have an id not seen
+    before, in file order; every other item is rejected with its reasons (labelled by its id,
+    else by ``noun`` and position)."""
     clean: list[dict[str, Any]] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    for index, entry in enumerate(doc):
-        if not isinstance(entry, dict):
-            rejected.append(Rejected(dataset, f"entry {index + 1}", ("not an object",)))
+    for index, item in enumerate(doc):
+        if not isinstance(item, dict):
+            rejected.append(Rejected(dataset, f"{noun} {index + 1}", ("not an object",)))
             continue
-        label = str(entry.get("id") or f"entry {index + 1}")
-        reasons = check_timeline_entry(entry)
-        if not reasons:
-            unresolved = [c for c in entry.get("changes", []) if c not in known]
-            if unresolved:
-                reasons.append(f"unknown feature ids in changes: {', '.join(unresolved)}")
+        label = str(item.get("id") or f"{noun} {index + 1}")
+        reasons = check(item)
         if label in seen:
             reasons.append(f"duplicate id {label!r}")
         seen.add(label)
         if reasons:
             rejected.append(Rejected(dataset, label, tuple(reasons)))
         else:
-            clean.append(entry)
+            clean.append(item)
+    return clean, rejected
+
+
+def load_timeline(
+    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
+) -> LoadResult:
+    """Load timeline entries; each ``changes`` id must resolve to a known layer feature."""
+    doc = read_json_list(source, dataset, "timeline entries")
+    known = set(feature_ids)
+
+    def check(entry: dict[str, Any]) -> list[str]:
+        reasons = check_timeline_entry(entry)
+        if not reasons:
+            unresolved = [c for c in entry.get("changes", []) if c not in known]
+            if unresolved:
+                reasons.append(f"unknown feature ids in changes: {', '.join(unresolved)}")
+        return reasons
+
+    clean, rejected = checked_items(doc, dataset, "entry", check)
     clean.sort(key=lambda e: (e["date"], e["id"]))
     return LoadResult(clean, rejected)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from geo.core.model import LoadResult, Rejected, check_sources, is_blank, parse_date
+from geo.core.model import LoadResult, check_sources, is_blank, parse_date
 from geo.core.view import PRESETS, ViewState, serialise_view
 from geo.core.vocabulary import DEFAULT_WINDOW, LAYER_GROUPS, OFFLINE
-from geo.data.loaders import read_json_list
+from geo.data.loaders import checked_items, read_json_list
 
 STEP_REQUIRED: Final[tuple[str, ...]] = (
     "id", "title", "date", "layers", "view", "caption", "timeline_id", "sources",
@@ -120,31 +120,22 @@ def load_story(
     (file order within a day). Raises DatasetError when the whole file cannot be read."""
     doc = read_json_list(source, dataset, "story steps")
     by_id = {str(e.get("id")): e for e in entries}
-    steps: list[StoryStep] = []
-    rejected: list[Rejected] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(doc):
-        if not isinstance(raw, dict):
-            rejected.append(Rejected(dataset, f"step {index + 1}", ("not an object",)))
-            continue
-        label = str(raw.get("id") or f"step {index + 1}")
-        reasons = check_step(raw, by_id)
-        if label in seen:
-            reasons.append(f"duplicate id {label!r}")
-        seen.add(label)
-        if reasons:
-            rejected.append(Rejected(dataset, label, tuple(reasons)))
-            continue
-        view = raw["view"]
-        steps.append(StoryStep(
-            id=raw["id"], title=raw["title"].strip(), date=parse_date(raw["date"]),  # type: ignore[arg-type]
-            layers=tuple(raw["layers"]), lat=float(view["lat"]), lon=float(view["lon"]),
-            zoom=int(view["zoom"]), caption=raw["caption"].strip(),
-            timeline_id=str(raw["timeline_id"]), sources=tuple(raw["sources"]),
-            preset=view.get("preset"),
-        ))
+    clean, rejected = checked_items(doc, dataset, "step", lambda raw: check_step(raw, by_id))
+    steps = [_step(raw) for raw in clean]
     steps.sort(key=lambda s: s.date)
     return LoadResult(steps, rejected)
+
+
+def _step(raw: Mapping[str, Any]) -> StoryStep:
+    """A step that :func:`check_step` accepted."""
+    view = raw["view"]
+    return StoryStep(
+        id=raw["id"], title=raw["title"].strip(), date=parse_date(raw["date"]),  # type: ignore[arg-type]
+        layers=tuple(raw["layers"]), lat=float(view["lat"]), lon=float(view["lon"]),
+        zoom=int(view["zoom"]), caption=raw["caption"].strip(),
+        timeline_id=str(raw["timeline_id"]), sources=tuple(raw["sources"]),
+        preset=view.get("preset"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
