@@ -14,6 +14,7 @@ from typing import Any
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.render.assets import children
 from geo.render.payloads import json_text
 
 
@@ -43,11 +44,27 @@ class ScriptElement(MacroElement):
         figure = self.get_root()
         script = macros["script"]
         figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
+        for element in children(self):
             element.render(**kwargs)
 
 
-class GeoJsonLayer(ScriptElement):
+class DataElement(ScriptElement):
+    """A ScriptElement that draws ``data``: its JSON text is serialised once however often the
+    map is rendered, or given already serialised (as a cached
+    :class:`geo.render.map.IncidentLayer` keeps it)."""
+
+    def __init__(self, data: Any, data_json: str | None = None) -> None:
+        super().__init__()
+        self.data = data
+        if data_json is not None:
+            self.__dict__["data_json"] = data_json
+
+    @cached_property
+    def data_json(self) -> str:
+        return json_text(self.data)
+
+
+class GeoJsonLayer(DataElement):
     """A GeoJSON layer styled from each feature's ``style`` property, with escaped tooltip and
     popup HTML taken from ``tip``/``pop``. Points become circle markers (or metric circles)."""
 
@@ -84,20 +101,12 @@ class GeoJsonLayer(ScriptElement):
 
     def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False,
                  data_json: str | None = None) -> None:
-        super().__init__()
+        super().__init__(data, data_json)
         self._name = "GeoJsonLayer"
-        self.data = data
         self.circles = circles
         self.labels = labels
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
-        if data_json is not None:  # already serialised (see IncidentLayer)
-            self.__dict__["data_json"] = data_json
-
-    @cached_property
-    def data_json(self) -> str:
-        """``data`` as JSON, serialised once however often the map is rendered."""
-        return json_text(self.data)
 
 
 class LayerAttribution(ScriptElement):
@@ -126,7 +135,7 @@ class LayerAttribution(ScriptElement):
         self.credits = [html.escape(c, quote=False) for c in credits]
 
 
-class ZoomLevelsLayer(ScriptElement):
+class ZoomLevelsLayer(DataElement):
     """Aggregated incident cells: one GeoJSON layer per grid level, each shown in its zoom
     range (see geo.analysis.aggregate). Tooltips carry escaped text."""
 
@@ -134,7 +143,7 @@ class ZoomLevelsLayer(ScriptElement):
         {% macro script(this, kwargs) %}
         (function() {
             var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
-            var levels = {{ this.levels_json }}.map(function(level) {
+            var levels = {{ this.data_json }}.map(function(level) {
                 level.layer = L.geoJson(level.data, {
                     pointToLayer: function(f, ll) {
                         return L.circleMarker(ll, Object.assign(
@@ -158,17 +167,10 @@ class ZoomLevelsLayer(ScriptElement):
     """)
 
     def __init__(self, levels: list[dict[str, Any]], map_name: str,
-                 levels_json: str | None = None) -> None:
-        super().__init__()
+                 data_json: str | None = None) -> None:
+        super().__init__(levels, data_json)
         self._name = "ZoomLevelsLayer"
-        self.levels = levels
         self.map_name = map_name
-        if levels_json is not None:  # already serialised (see IncidentLayer)
-            self.__dict__["levels_json"] = levels_json
-
-    @cached_property
-    def levels_json(self) -> str:
-        return json_text(self.levels)
 
 
 class ShowAtZoom(ScriptElement):
