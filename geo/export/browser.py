@@ -78,7 +78,7 @@ def _screenshot(page_html: str, preset: Preset, chromium: str, timeout_ms: int) 
             png = page.screenshot(type="png")
         finally:
             browser.close()
-    image = Image.open(io.BytesIO(png))
+    image: Image.Image = Image.open(io.BytesIO(png))
     if image.size != (preset.width, preset.height):
         image = image.convert("RGB").resize((preset.width, preset.height),
                                             Image.Resampling.LANCZOS)

@@ -18,6 +18,7 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.typing import LineStyleType
 from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
@@ -41,7 +42,7 @@ POINT_RADIUS: Final[float] = 10.0
 PT_PER_PX: Final[float] = 72 / 96
 
 
-def dash_pattern(dash: str | None) -> str | tuple[int, tuple[float, ...]]:
+def dash_pattern(dash: str | None) -> LineStyleType:
     """A Leaflet dashArray ("8 6") as a matplotlib linestyle ((0, (8.0, 6.0)))."""
     if not dash:
         return "solid"

@@ -14,6 +14,7 @@ import segno
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.typing import RcKeyType
 from PIL import Image
 
 from geo.core import styles
@@ -23,7 +24,7 @@ from geo.export.snapshot import CAVEAT, Snapshot
 
 BACKGROUND: Final[str] = "#ffffff"
 #: Dash lengths are absolute (points), like Leaflet's dashArray, not multiples of line width.
-RC: Final[dict[str, Any]] = {"lines.scale_dashes": False}
+RC: Final[dict[RcKeyType, Any]] = {"lines.scale_dashes": False}
 
 
 def _legend_handles(snap: Snapshot) -> tuple[list[Line2D], list[str]]:
