@@ -1,6 +1,6 @@
-"""Cached exports of the shared view. The view is keyed by its query string, so that every
-cached render is tied to exactly what the URL describes; the renders themselves are in
-geo.export."""
+"""Cached exports of the shared view and their download buttons. The view is keyed by its query
+string, so that every cached render is tied to exactly what the URL describes; the formats and
+their renderers are registered in geo.export.registry."""
 
 from __future__ import annotations
 
@@ -10,15 +10,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geo.core.view import ViewState, parse_view, serialise_view
 from geo.export import browser
 from geo.export import snapshot as export
-from geo.export.data import DataFormat, export_data
-from geo.export.gif import PlaybackMode, playback_dates, render_gif
-from geo.export.html_map import render_html
-from geo.export.pdf import render_pdf
-from geo.export.png import render_png
+from geo.export.gif import PlaybackMode, playback_dates
+from geo.export.registry import FORMATS, ExportFormat
 from ui import loaders
 
 Progress = Callable[[int, int], None]
@@ -55,29 +53,15 @@ def snapshot(key: str, base_url: str) -> export.Snapshot:
                                 data["timeline"].data, base_url, version())
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def png(key: str, preset: str, base_url: str) -> bytes:
-    return render_png(snapshot(key, base_url), preset)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def pdf(key: str, base_url: str) -> bytes:
-    return render_pdf(snapshot(key, base_url))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def html(key: str, base_url: str) -> str:
-    return render_html(snapshot(key, base_url))
+@st.cache_data(show_spinner=False, max_entries=48)
+def render(key: str, fmt: str, base_url: str) -> bytes:
+    """A registered export that needs nothing but the view (every format but the GIF)."""
+    return FORMATS[fmt].render(snapshot(key, base_url))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def browser_png(key: str, base_url: str) -> browser.BrowserShot:
-    return browser.browser_png(html(key, base_url), "slide")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def data(key: str, fmt: DataFormat) -> bytes:
-    return export_data(snapshot(key, ""), fmt)
+    return browser.browser_png(render(key, "html", base_url).decode("utf-8"), "slide")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -86,8 +70,8 @@ def gif(key: str, start: str, end: str, mode: PlaybackMode,
     """The playback GIF (``_progress`` is left out of the cache key)."""
     snap = snapshot(key, "")
     days = playback_dates(snap.entries, dt.date.fromisoformat(start),
-                                 dt.date.fromisoformat(end), mode)
-    return render_gif(snap, days, progress=_progress)
+                          dt.date.fromisoformat(end), mode)
+    return FORMATS["gif"].render(snap, days, progress=_progress)
 
 
 def requested(kind: str, key: str, label: str) -> bool:
@@ -96,3 +80,14 @@ def requested(kind: str, key: str, label: str) -> bool:
     if st.button(label, key=f"request-{kind}"):
         st.session_state[flag] = True
     return bool(st.session_state.get(flag))
+
+
+def offer(fmt: ExportFormat, data: bytes | Callable[[], bytes], view: ViewState,
+          where: DeltaGenerator | None = None, what: str = "", suffix: str | None = None) -> None:
+    """The download button of an export: "Download [<what>] <EXT>" (keyed
+    ``download-[<what>-]<ext>``), with the format's file name and MIME type."""
+    name = f"{what} {fmt.ext.upper()}".strip()
+    (where or st).download_button(
+        f"Download {name}", data, fmt.filename(view, suffix), fmt.mime, help=fmt.label,
+        key=f"download-{name.lower().replace(' ', '-')}", icon=":material/download:",
+        on_click="ignore")

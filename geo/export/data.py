@@ -18,12 +18,9 @@ from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
 #: Licence of the incident layer (data/SOURCES.md).
 INCIDENT_LICENCE: Final[str] = "compilation CC BY 4.0; coordinates GeoNames CC BY 4.0"
 DataFormat = Literal["geojson", "gpkg", "kml"]
-DATA_FORMATS: Final[dict[str, tuple[str, str, str]]] = {
-    # format -> (GDAL driver, file extension, MIME type)
-    "geojson": ("GeoJSON", "geojson", "application/geo+json"),
-    "gpkg": ("GPKG", "gpkg", "application/geopackage+sqlite3"),
-    "kml": ("KML", "kml", "application/vnd.google-earth.kml+xml"),
-}
+#: The GDAL driver of each data format; a format's key is also its file extension (labels and
+#: MIME types: geo.export.registry).
+DRIVERS: Final[dict[str, str]] = {"geojson": "GeoJSON", "gpkg": "GPKG", "kml": "KML"}
 
 EXPORT_COLUMNS: Final[tuple[str, ...]] = (
     "item_id", "item", "layer", "group", "name", "status", "status_on_date", "disputed_on_date",
@@ -91,9 +88,8 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
 
 def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:
     """The export table written as GeoJSON, GeoPackage or KML (via pyogrio)."""
-    if fmt not in DATA_FORMATS:
+    if fmt not in DRIVERS:
         raise ValueError(f"unknown data format {fmt!r}")
-    driver, ext, _ = DATA_FORMATS[fmt]
     frame = export_frame(snap)
     options: dict[str, Any] = {}
     if fmt == "kml":
@@ -101,7 +97,7 @@ def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:
     elif fmt == "geojson":  # keep ``sources`` as JSON text, as in the other formats
         options = {"layer_options": {"AUTODETECT_JSON_STRINGS": "NO"}}
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"frontier.{ext}"
-        pyogrio.write_dataframe(frame, path, driver=driver, layer="frontier",
+        path = Path(tmp) / f"frontier.{fmt}"
+        pyogrio.write_dataframe(frame, path, driver=DRIVERS[fmt], layer="frontier",
                                 geometry_type="Unknown", **options)
         return path.read_bytes()

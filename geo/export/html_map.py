@@ -4,8 +4,10 @@ with an info box (date, incident window, data version, permalink)."""
 from __future__ import annotations
 
 import html
+from typing import cast
 
 import folium
+from branca.element import Figure
 
 from geo.core.model import safe_url
 from geo.export.snapshot import Snapshot
@@ -18,7 +20,7 @@ def render_html(snap: Snapshot, controls: bool = True) -> str:
     view = snap.view
     fmap = build_map(snap.features, snap.window_incidents,
                      MapSpec(view, (view.lat, view.lon, view.zoom), controls=controls))
-    root = fmap.get_root()
+    root = cast(Figure, fmap.get_root())  # a folium Map's root is always a Figure
     root.title = html.escape(f"The frontier as of {view.date.isoformat()}")
     info = (
         f"<b>The frontier as of {html.escape(f'{view.date:%d %B %Y}')}</b><br>"
@@ -33,3 +35,8 @@ def render_html(snap: Snapshot, controls: bool = True) -> str:
         f"border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)'>{info}</div>"
     ))
     return inline_assets(fmap)
+
+
+def render_html_file(snap: Snapshot) -> bytes:
+    """The standalone page as the bytes of its download (UTF-8)."""
+    return render_html(snap).encode("utf-8")

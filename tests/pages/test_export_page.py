@@ -1,5 +1,6 @@
 """AppTest of the export page: the shared view drives every export, long exports are behind
-buttons with progress, and the browser-exact PNG says plainly when it is unavailable."""
+buttons with progress, and the browser-exact PNG says plainly when it is unavailable. Widgets
+are found by their keys (pages/export.py, ui/exports.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,19 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest_helpers import _walk, run_app
+from tests.pages.apptest_helpers import run_app
 
 VIEW = {"date": "2025-01-10", "window": "30", "layers": "lines_1974,positions,incidents"}
 
 
-def _downloads(at: AppTest) -> dict[str, object]:
-    return {d.proto.label: d.proto for d in at.get("download_button")}
+def _downloads(at: AppTest) -> dict[str, str]:
+    """Label of every download button, by key."""
+    return {str(d.key): d.label for d in at.download_button}
+
+
+def _caption(at: AppTest) -> str:
+    """The caption that describes the view (it starts with the layers)."""
+    return next(c for c in at.caption.values if c.startswith("Layers:"))
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +31,8 @@ def page() -> AppTest:
 
 
 def test_page_shows_the_shared_view(page: AppTest) -> None:
-    assert page.title[0].value == "Export the view of 10 January 2025"
-    caption = page.caption[0].value
+    assert "Export the view of 10 January 2025" in page.title.values
+    caption = _caption(page)
     assert "1974 lines and Area of Separation" in caption and "Incidents" in caption
     assert "Golan" not in caption  # only the layers of the view
     assert "data version" in caption
@@ -34,40 +41,47 @@ def test_page_shows_the_shared_view(page: AppTest) -> None:
 
 def test_snapshot_preview_and_direct_downloads(page: AppTest) -> None:
     downloads = _downloads(page)
+    assert {"download-png", "download-html", "download-geojson", "download-gpkg",
+            "download-kml"} <= set(downloads)
     assert {"Download PNG", "Download HTML", "Download GEOJSON", "Download GPKG",
-            "Download KML"} <= set(downloads)
+            "Download KML"} <= set(downloads.values())
+    assert page.radio(key="png-size").value == "png"
     assert len(page.get("image")) == 1
     assert not page.exception
 
 
 def test_long_exports_wait_for_a_button(page: AppTest) -> None:
-    labels = [b.label for b in page.button]
-    assert "Prepare the PDF brief" in labels and "Render the playback GIF" in labels
-    assert "Download PDF" not in _downloads(page)
-    assert "Download GIF" not in _downloads(page)
+    assert page.button(key="request-pdf").label == "Prepare the PDF brief"
+    assert page.button(key="request-gif").label == "Render the playback GIF"
+    assert "download-pdf" not in _downloads(page)
+    assert "download-gif" not in _downloads(page)
+
+
+def test_a4_size_is_offered_as_the_png_download() -> None:
+    at = run_app(VIEW, page="pages/export.py")
+    at.radio(key="png-size").set_value("png-a4").run()
+    assert not at.exception
+    assert at.download_button(key="download-png").label == "Download PNG"
 
 
 def test_pdf_brief_after_the_button() -> None:
     at = run_app(VIEW, page="pages/export.py")
-    next(b for b in at.button if b.label == "Prepare the PDF brief").click().run()
+    at.button(key="request-pdf").click().run()
     assert not at.exception
-    assert "Download PDF" in _downloads(at)
-    statuses = [el for el in _walk(at._tree) if getattr(el, "type", None) == "status"]
-    assert any("PDF brief ready" in el.proto.label for el in statuses)
+    assert _downloads(at)["download-pdf"] == "Download PDF"
+    assert any("PDF brief ready" in status.label for status in at.status)
 
 
 def test_gif_with_progress() -> None:
     at = run_app(VIEW, page="pages/export.py")
-    start, end = at.date_input[-2], at.date_input[-1]
-    start.set_value("2024-11-24")
-    end.set_value("2024-12-15")
+    at.date_input(key="gif-from").set_value("2024-11-24")
+    at.date_input(key="gif-to").set_value("2024-12-15")
     at.run()
-    assert "4 frame(s)" in " ".join(c.value for c in at.caption)
-    next(b for b in at.button if b.label == "Render the playback GIF").click().run()
+    assert "4 frame(s)" in " ".join(at.caption.values)
+    at.button(key="request-gif").click().run()
     assert not at.exception
-    assert "Download GIF" in _downloads(at)
-    progress = at.get("progress")
-    assert progress and "4 frames ready" in progress[-1].proto.text
+    assert _downloads(at)["download-gif"] == "Download GIF"
+    assert any("4 frames ready" in bar.proto.text for bar in at.get("progress"))
 
 
 def test_browser_png_unavailable_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,20 +90,21 @@ def test_browser_png_unavailable_is_said_plainly(monkeypatch: pytest.MonkeyPatch
     warnings = [w.value for w in at.warning]
     assert any("browser-exact PNG is not available" in w and "static PNG" in w
                for w in warnings)
-    assert "Take a screenshot in headless Chromium" not in [b.label for b in at.button]
+    with pytest.raises(KeyError):
+        at.button(key="request-browser")
 
 
 def test_export_follows_the_view_in_the_url() -> None:
     at = run_app({"date": "2025-12-10", "window": "since", "layers": "proposals"},
                  page="pages/export.py")
-    assert at.title[0].value == "Export the view of 10 December 2025"
-    assert "Israeli proposal (schematic)" in at.caption[0].value
+    assert "Export the view of 10 December 2025" in at.title.values
+    assert "Israeli proposal (schematic)" in _caption(at)
     assert at.query_params["layers"] == "proposals"
 
 
 def test_snapshot_png_is_the_slide_size() -> None:
     from ui import exports
 
-    png = exports.png.__wrapped__("date=2025-01-10&window=30&layers=lines_1974&basemap=offline"
-                                  "&lat=33.0500&lon=35.8500&zoom=10", "slide", "")  # type: ignore[attr-defined]
+    png = exports.render.__wrapped__("date=2025-01-10&window=30&layers=lines_1974&basemap=offline"
+                                     "&lat=33.0500&lon=35.8500&zoom=10", "png", "")  # type: ignore[attr-defined]
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)

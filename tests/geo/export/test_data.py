@@ -8,7 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo.export.data import DATA_FORMATS, export_data, export_frame
+from geo.export.data import export_data, export_frame
+from geo.export.registry import FORMATS
 from geo.export.snapshot import Snapshot
 from tests.geo.export.conftest import EARLY, MakeSnap
 
@@ -37,7 +38,7 @@ def test_export_frame_leaves_out_hidden_layers(snap_of: MakeSnap) -> None:
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml"])
 def test_data_round_trips_with_provenance(fmt: str, snap: Snapshot, tmp_path: Path) -> None:
     expected = export_frame(snap)
-    path = tmp_path / f"out.{DATA_FORMATS[fmt][1]}"
+    path = tmp_path / f"out.{FORMATS[fmt].ext}"
     path.write_bytes(export_data(snap, fmt))  # type: ignore[arg-type]
     back = gpd.read_file(path)
     assert len(back) == len(expected)
