@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 import branca.element
+from folium.elements import JSCSSMixin
 
 VENDOR_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "static" / "vendor"
 #: From inside the streamlit-folium component iframe (/component/<name>/index.html).
@@ -53,12 +54,20 @@ def walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
         yield from walk(child)
 
 
+def figure_of(element: branca.element.Element) -> branca.element.Figure:
+    """The page (branca Figure) an element belongs to; TypeError when it is in none."""
+    root = element.get_root()
+    if not isinstance(root, branca.element.Figure):
+        raise TypeError(f"{type(element).__name__} is not in a branca Figure")
+    return root
+
+
 def localise(fmap: MapElement, base: str = COMPONENT_BASE) -> MapElement:
     """Point every asset of the map at local copies under ``base``. Unknown elements that need
     assets raise ValueError, so a new plugin cannot silently bring a CDN back."""
     for element in walk(fmap):
         name = type(element).__name__
-        if not (getattr(element, "default_js", None) or getattr(element, "default_css", None)):
+        if not isinstance(element, JSCSSMixin) or not (element.default_js or element.default_css):
             continue
         if name not in LOCAL_ASSETS:
             raise ValueError(f"no local assets known for folium element {name}")

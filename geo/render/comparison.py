@@ -21,7 +21,7 @@ from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.timeline import state_at
 from geo.core.view import ViewState
 from geo.core.vocabulary import MAX_ZOOM, MIN_ZOOM
-from geo.render.assets import children, inline_assets
+from geo.render.assets import children, figure_of, inline_assets
 from geo.render.map import MAP_CSS, MapSpec, build_map
 
 #: The features of each side's position (data/layers/proposals.geojson).
@@ -139,7 +139,7 @@ def comparison_html(layers: gpd.GeoDataFrame, day: dt.date, view: ViewState) -> 
                            min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, control_scale=True)
     sides = ((dual.m1, SYRIA_DEMAND, ("demands",), f"Syria's demand · {day:%d %b %Y}"),
              (dual.m2, ISRAEL_PROPOSAL, ("proposals",), f"Israel's proposal · {day:%d %b %Y}"))
-    figure = dual.get_root()
+    figure = figure_of(dual)
     for target, ids, groups, title in sides:
         for child in children(_side_map(features, ids, groups, view)):
             if not isinstance(child, folium.TileLayer):

@@ -14,7 +14,7 @@ from typing import Any
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.render.assets import children
+from geo.render.assets import children, figure_of
 from geo.render.payloads import json_text
 
 
@@ -37,11 +37,12 @@ class ScriptElement(MacroElement):
     read as template code. Our elements only define a ``script`` macro.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    # branca's MacroElement.render returns nothing, unlike Element.render (hence the ignore).
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         macros = self._template.module.__dict__
         if "header" in macros or "html" in macros:
             return super().render(**kwargs)
-        figure = self.get_root()
+        figure = figure_of(self)
         script = macros["script"]
         figure.script.add_child(_Text(script(self, kwargs)), name=self.get_name())
         for element in children(self):

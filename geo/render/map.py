@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Final
 
 import folium
@@ -30,7 +30,7 @@ from geo.core.vocabulary import (
     TILES,
     group_of,
 )
-from geo.render.assets import COMPONENT_BASE, localise
+from geo.render.assets import COMPONENT_BASE, figure_of, localise
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
 from geo.render.legend import Legend, legend_html
@@ -46,6 +46,8 @@ SIMPLIFY: Final[dict[str, float]] = {
     "countries": 0.0003, "governorates": 0.0003, "districts": 0.0003, "golan": 0.0001,
     "proposals": 0.0003, "demands": 0.0003,
 }
+#: Incident location uncertainty circles are drawn from this zoom on.
+UNCERTAINTY_MIN_ZOOM: Final[int] = 11
 #: The page styles of every map: background, attribution, place labels (hidden below the label
 #: zoom by the legend's script).
 MAP_CSS: Final[str] = (
@@ -138,7 +140,7 @@ def build_map(
     )
     rows = features.to_dict("records")  # once: per-group frames cost more than the rows
     fmap.add_child(_offline_base(rows, view.basemap == OFFLINE))
-    fmap.get_root().header.add_child(folium.Element(MAP_CSS))
+    figure_of(fmap).header.add_child(folium.Element(MAP_CSS))
     for key, (name, url, attr) in TILES.items():
         folium.TileLayer(
             tiles=url, attr=attr, name=name, max_zoom=MAX_ZOOM,
@@ -155,7 +157,7 @@ def build_map(
         fg = folium.FeatureGroup(name=GROUP_LABELS[group], show=group in view.layers)
         tolerance = SIMPLIFY.get(group, 0.0)
         payload, text = layer_payload(
-            "group", group_rows, tolerance, lambda rows, t=tolerance: rows_payload(rows, t)
+            "group", group_rows, tolerance, partial(rows_payload, tolerance=tolerance)
         )
         fg.add_child(GeoJsonLayer(payload, labels=group == "places", data_json=text))
         fg.add_child(LayerAttribution(credits_for(row["attribution"] for row in group_rows)))
@@ -174,7 +176,7 @@ def build_map(
             fg.add_child(GeoJsonLayer(data, data_json=layer.json))
             circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
             circles.add_child(GeoJsonLayer(data, circles=True, data_json=layer.json))
-            circles.add_child(ShowAtZoom(fmap.get_name(), 11))
+            circles.add_child(ShowAtZoom(fmap.get_name(), UNCERTAINTY_MIN_ZOOM))
             fmap.add_child(circles)
 
     fmap.add_child(Legend(legend_html(event_types)))

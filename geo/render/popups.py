@@ -67,7 +67,7 @@ def feature_popup(row: Mapping[str, Any]) -> str:
 
 
 def incident_tooltip(row: Mapping[str, Any]) -> str:
-    fat = row.get("fatalities")
+    fat: Any = row.get("fatalities")  # a number, NaN, None or blank text
     fat_text = "not reported" if is_blank(fat) or pd.isna(fat) else str(int(fat))
     precision = styles.PRECISION_LABELS.get(int(row.get("geo_precision") or 1), "")
     return (
