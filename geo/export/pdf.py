@@ -3,7 +3,6 @@ the date, zone statistics, credits, sources, permalink)."""
 
 from __future__ import annotations
 
-import importlib
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -14,6 +13,8 @@ import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from geo.analysis.summary import zone_summary
+from geo.analysis.zones import classify
 from geo.core.model import is_blank, safe_url
 from geo.core.timeline import entries_near, window_start
 from geo.export.layout import OUTPUT_PRESETS
@@ -21,16 +22,12 @@ from geo.export.snapshot import CAVEAT, Snapshot, source_label
 from geo.export.static_map import RC, draw_snapshot, new_figure
 
 
-def zone_statistics(snap: Snapshot) -> pd.DataFrame | None:
-    """Per-zone incident statistics for the window, when geo.analysis provides them."""
-    try:
-        zones = importlib.import_module("geo.analysis.zones")
-        summary = importlib.import_module("geo.analysis.summary")
-        classified = zones.classify(snap.window_incidents, snap.layers)
-        start = window_start(snap.view.date, snap.view.window_days)
-        return summary.zone_summary(classified, snap.layers, start, snap.view.date)
-    except (ImportError, AttributeError, TypeError, ValueError, KeyError):
-        return None
+def zone_statistics(snap: Snapshot) -> pd.DataFrame:
+    """Per-zone incident statistics for the incident window of the view (area, incidents,
+    fatalities), from geo.analysis."""
+    classified = classify(snap.window_incidents, snap.layers)
+    start = window_start(snap.view.date, snap.view.window_days)
+    return zone_summary(classified, snap.layers, start, snap.view.date)
 
 
 def _entry_sources(entry: Mapping[str, Any]) -> str:
@@ -83,7 +80,8 @@ def brief_sections(
 ) -> tuple[list[str], list[str]]:
     """The text of the brief's second page as two columns of at most ``capacity`` lines:
     the timeline around the date (as much detail as fits), then the facts (as-of date,
-    window, zone statistics, credits, permalink, data version; sources fill what is left)."""
+    window, zone statistics, credits, permalink, data version; sources fill what is left).
+    ``stats`` is the table of :func:`zone_statistics` (None: the brief says it is not given)."""
     view = snap.view
     near = entries_near(snap.entries, view.date, 30)
     header = [f"Negotiation timeline within 30 days of {view.date.isoformat()} "
@@ -152,7 +150,7 @@ def brief_page(snap: Snapshot) -> Figure:
 
 def render_pdf(snap: Snapshot) -> bytes:
     """A two-page A4 landscape brief: the snapshot, then the timeline around the date, zone
-    statistics (when geo.analysis.zones provides them), credits and sources, as real text."""
+    statistics, credits and sources, as real text."""
     preset = OUTPUT_PRESETS["a4"]
     buffer = io.BytesIO()
     metadata = {"Title": f"The frontier as of {snap.view.date.isoformat()}",

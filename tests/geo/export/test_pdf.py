@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import sys
+import re
 
 import pytest
 from pypdf import PdfReader
 
+from geo.export import pdf
 from geo.export.pdf import brief_sections, render_pdf, zone_statistics
 from geo.export.snapshot import Snapshot
 
@@ -44,10 +45,22 @@ def test_brief_sections_fit_and_keep_the_facts(snap: Snapshot) -> None:
     assert all(credit in joined for credit in snap.credits())
 
 
-def test_pdf_without_analytics_still_renders(snap: Snapshot,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "geo.analysis.zones", None)  # import now fails
-    assert zone_statistics(snap) is None
-    reader = PdfReader(io.BytesIO(render_pdf(snap)))
-    assert len(reader.pages) == 2
-    assert "not available" in reader.pages[1].extract_text()
+def test_pdf_has_the_zone_statistics_table(snap: Snapshot) -> None:
+    text = PdfReader(io.BytesIO(render_pdf(snap))).pages[1].extract_text()
+    assert "not available" not in text
+    assert re.search(r"zone\s+km²\s+incid\.\s+fatal\.", text)
+    stats = zone_statistics(snap)
+    assert len(stats) > 1
+    for row in stats.to_dict("records"):
+        assert re.search(rf"{re.escape(str(row['zone'])[:42])}\s+[\d.]*\s+{row['incidents']}\s+"
+                         rf"{row['fatalities']}", text), row["zone"]
+
+
+def test_zone_statistics_errors_propagate(snap: Snapshot,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("aos_osm")
+
+    monkeypatch.setattr(pdf, "zone_summary", broken)
+    with pytest.raises(KeyError, match="aos_osm"):
+        render_pdf(snap)
