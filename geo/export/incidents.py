@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 import tempfile
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +20,7 @@ import pandas as pd
 import pyogrio
 
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
+from geo.export.snapshot import slug
 
 _FORMULA_START: Final[tuple[str, ...]] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,6 +105,6 @@ def to_gpkg_bytes(frame: gpd.GeoDataFrame, layer: str = "incidents") -> bytes:
 
 def export_filename(dataset: str, start: dt.date | None, end: dt.date | None, ext: str) -> str:
     """``incidents_<dataset>_<start>_<end>.<ext>`` with a safe dataset slug."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(dataset).lower()).strip("-")[:40] or "incidents"
+    name = slug(str(dataset))[:40] or "incidents"
     span = f"_{start:%Y%m%d}-{end:%Y%m%d}" if start and end else ""
-    return f"incidents_{slug}{span}.{ext.lstrip('.')}"
+    return f"incidents_{name}{span}.{ext.lstrip('.')}"
