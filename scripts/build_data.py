@@ -22,8 +22,9 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 from shapely.ops import linemerge, unary_union
+from sourcing import area_label, pick_arabic, round_sig, via_republisher
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "data" / "layers"
@@ -48,6 +49,25 @@ AGREEMENT_1974 = {
     "url": "https://www.jewishvirtuallibrary.org/agreement-on-disengagement-of-forces-between-israel-and-syria",
     "document": "UN doc S/11302/Add.1",
 }
+#: The limits of the 10/20/25 km zones are not in S/11302/Add.1: they are in a separate
+#: limited-forces document that each side signed. Its text is not staged; this contemporary
+#: report summarises it (shared/reporting/limited_forces_1974.md).
+JTA_LIMITED_FORCES = {
+    "title": "Limited forces accord signed; UN observer unit approved (contemporary press "
+    "summary of the separate limited-forces document, not its text)",
+    "publisher": "Jewish Telegraphic Agency (JTA archive)",
+    "date": "1974-06",
+    "url": "http://www.jta.org/archive/limited-forces-accord-signed-un-observer-unit-approved",
+}
+BAND_LIMITS = {
+    (0, 10): "Within the first 10 km each side may keep at most 6,000 soldiers, 75 tanks and 36 "
+    "short-range artillery pieces.",
+    (10, 20): "Within the first 20 km (this band and the one inside it) no heavy artillery is "
+    "allowed.",
+}
+LIMITS_SOURCE_NOTE = ("The limits come from the separate limited-forces arrangement of 1974, not "
+                      "from the UNDOF Protocol (S/11302/Add.1), as summarised by a contemporary "
+                      "JTA press report (June 1974); its text is not available here.")
 COLLAPSE_CHANGE = {
     "date": "2024-12-08",
     "status": "collapsed",
@@ -100,6 +120,7 @@ def txt(value: Any) -> str:
 
 def feature(geom: Any, **props: Any) -> dict[str, Any]:
     props.setdefault("name_ar", "")
+    props.setdefault("name_ar_source", "")
     props.setdefault("disputed", False)
     props.setdefault("valid_to", None)
     props.setdefault("date_precision", "day")
@@ -124,6 +145,26 @@ def to_wgs(geom: Any) -> Any:
     return gpd.GeoSeries([geom], crs=METRIC).to_crs("EPSG:4326").iloc[0]
 
 
+def place_arabic(city: Any, wof: Any) -> tuple[str, str]:
+    """Arabic label of a GeoNames place: the WOF record with the same GeoNames id, preferred
+    name:ara first, then its variants, the first that spells the place's romanised name. Never
+    a GeoNames alternate (they hold other places' names, Persian and broken spellings)."""
+    if wof is None:
+        return "", ""
+    candidates = [(txt(wof.name_ar), f"WOF {wof.wof_id} name:ara_x_preferred")]
+    candidates += [(a, f"WOF {wof.wof_id} name:ara_x_variant")
+                   for a in txt(wof.name_ar_variant).split("|") if a]
+    latin = [city.name, txt(wof.name), txt(wof.name_en), txt(wof.gn_name),
+             EXONYMS.get(city.name, "")]
+    return pick_arabic(candidates, latin)
+
+
+#: English exonyms of places whose Arabic name cannot match them letter for letter: the
+#: romanised Arabic name to check the WOF Arabic against (the Arabic still comes from WOF).
+#: GeoNames' other alternates are not used: they include old names (Al Mazra'ah "As Sijn").
+EXONYMS = {"Damascus": "Dimashq"}
+
+
 def build(shared: Path) -> None:
     geo = shared / "geodata"
     read = lambda name: gpd.read_file(geo / name)  # noqa: E731
@@ -137,6 +178,7 @@ def build(shared: Path) -> None:
     adm1 = read("cod_ab_syr_adm1_clip.geojson")
     districts = read("wof_syr_districts_clip.geojson")
     cities = read("geonames_cities500_clip.geojson")
+    localities = read("wof_localities_sy_il_clip.geojson")
 
     alpha_rows = segments[segments["segment_role"] == "alpha_line"]
     bravo_rows = segments[segments["segment_role"] == "aos_eastern_edge"]
@@ -150,15 +192,18 @@ def build(shared: Path) -> None:
         feature(
             aos.geometry, id="aos_osm", layer="area_of_separation",
             name="UNDOF Area of Separation (as mapped in OpenStreetMap)",
-            name_ar=txt(aos["name_ar"]), **in_force, basis="mapped", confidence="medium",
+            name_ar=txt(aos["name_ar"]), name_ar_source="OSM relation 184888 name:ar",
+            **in_force, basis="mapped", confidence="medium",
             sources=[osm_source("relation", 184888, 37, "2025-09-19", "UNDOF"), AGREEMENT_1974],
             notes="Community mapping of the buffer zone between Line A and Line B; not the "
-            "treaty map. About 232 km² in UTM 36N.",
+            "treaty map. About 230 km² in UTM 36N.",
             attribution=OSM_ATTR, licence=OSM_LIC,
         ),
         feature(
             alpha, id="alpha_line_osm", layer="alpha_line",
             name="Line A ('Alpha'), as mapped in OpenStreetMap (ways tagged A-Line)",
+            name_ar=txt(alpha_rows["name_ar"].iloc[0]),
+            name_ar_source="OSM name:ar of the A-Line ways (the border label they carry)",
             **in_force, basis="mapped", confidence="medium",
             sources=[osm_source("way", int(r.osm_id), r.osm_version, r.osm_timestamp, "A-Line")
                      for r in alpha_rows.itertuples()] + [AGREEMENT_1974],
@@ -197,15 +242,15 @@ def build(shared: Path) -> None:
             ))
     write("reference_1974.geojson", ref)
 
-    # --- Areas of Limitation (Protocol to the 1974 Agreement), derived in UTM 36N ----------
+    # --- Areas of Limitation (1974 limited-forces zones), derived in UTM 36N --------------
     israel = countries[countries["name_en"] == "Israel"].geometry.iloc[0]
     syria = countries[countries["name_en"] == "Syria"].geometry.iloc[0]
     west_side = to_metric(israel)  # OSM's Israel relation includes the Golan
     east_side = to_metric(syria.difference(aos.geometry))
     aol: list[dict[str, Any]] = []
     derived_note = ("Schematic, derived from the OSM-mapped line: band {a}-{b} km from the line, "
-                    "computed in UTM 36N and clipped to the {side} side. The Protocol's own map is "
-                    "not available as open geodata.")
+                    "computed in UTM 36N and clipped to the {side} side; no map of the zones is "
+                    "available as open geodata. {limits} " + LIMITS_SOURCE_NOTE)
     for side, line, region, label in (
         ("west", alpha, west_side, "Line A"), ("east", bravo, east_side, "Line B (inferred)")
     ):
@@ -220,16 +265,19 @@ def build(shared: Path) -> None:
                 to_wgs(band), id=f"aol_{side}_{a}_{b}", layer="area_of_limitation",
                 name=f"Area of Limitation {a}-{b} km {'west of' if side == 'west' else 'east of'} "
                 f"{label} (schematic)", **in_force, basis="derived", confidence="low",
-                sources=[AGREEMENT_1974], notes=derived_note.format(a=a, b=b, side=side),
+                sources=[JTA_LIMITED_FORCES, AGREEMENT_1974],
+                notes=derived_note.format(a=a, b=b, side=side, limits=BAND_LIMITS[(a, b)]),
                 attribution=OSM_ATTR + "; derived", licence=OSM_LIC,
             ))
         line25 = rings[25].exterior.intersection(region)
         aol.append(feature(
             to_wgs(line25), id=f"aol_{side}_25_line", layer="limitation_line",
             name=f"25 km line {'west of' if side == 'west' else 'east of'} {label} (schematic)",
-            **in_force, basis="derived", confidence="low", sources=[AGREEMENT_1974],
-            notes="Schematic: the line 25 km from the OSM-mapped line (UTM 36N), beyond which "
-            "the Protocol restricts surface-to-air missiles.",
+            **in_force, basis="derived", confidence="low",
+            sources=[JTA_LIMITED_FORCES, AGREEMENT_1974],
+            notes="Schematic: the line 25 km from the OSM-mapped line (UTM 36N), the outer edge "
+            "of the zones of limited forces. Inside it, in the whole 25 km zone, surface-to-air "
+            "and surface-to-surface missiles are barred. " + LIMITS_SOURCE_NOTE,
             attribution=OSM_ATTR + "; derived", licence=OSM_LIC,
         ))
     write("limitation_1974.geojson", aol)
@@ -239,6 +287,7 @@ def build(shared: Path) -> None:
         feature(
             golan.geometry, id="golan_osm", layer="golan",
             name="Golan Heights (Israeli-held, claimed by Syria)", name_ar=txt(golan["name_ar"]),
+            name_ar_source="OSM relation 16119376 name:ar",
             status="reference", disputed=True, valid_from="1974-05-31", basis="mapped",
             confidence="medium",
             sources=[osm_source("relation", 16119376, 7, "2025-10-25", "Golan Heights")],
@@ -261,6 +310,7 @@ def build(shared: Path) -> None:
         ctx.append(feature(
             row.geometry, id=f"country_{row.name_en.lower()}", layer="country",
             name=f"{row.name_en} (OSM de facto outline)", name_ar=txt(row.name_ar),
+            name_ar_source=f"OSM relation {int(row.osm_id)} name:ar",
             status="reference", disputed=row.name_en in ("Israel", "Syria"),
             valid_from="1974-05-31", basis="mapped", confidence="medium",
             sources=[osm_source("relation", int(row.osm_id), row.osm_version,
@@ -272,7 +322,7 @@ def build(shared: Path) -> None:
     hermon = ne_peaks[ne_peaks["name"] == "Jabal ash Shaykh"].iloc[0]
     ctx.append(feature(
         hermon.geometry, id="hermon_summit", layer="hermon",
-        name="Mount Hermon summit (Jabal ash Shaykh), 2,814 m", name_ar="جبل الشيخ",
+        name="Mount Hermon summit (Jabal ash Shaykh), 2,814 m",
         status="reference", valid_from="1974-05-31", basis="mapped", confidence="medium",
         sources=[NE_SOURCE], notes="Natural Earth elevation point (from PeakBagger.com); lies "
         "inside the OSM Area of Separation, about 0.7 km from 33.416 N 35.857 E.",
@@ -285,7 +335,8 @@ def build(shared: Path) -> None:
     for row in adm1.itertuples():
         admin.append(feature(
             row.geometry, id=f"gov_{row.ADM1_PCODE}", layer="admin",
-            name=f"{row.ADM1_EN} governorate", name_ar=row.ADM1_AR, status="reference",
+            name=f"{row.ADM1_EN} governorate", name_ar=row.ADM1_AR,
+            name_ar_source=f"OCHA COD-AB ADM1_AR ({row.ADM1_PCODE})", status="reference",
             valid_from="2020-12-17", basis="mapped", confidence="high", sources=[OCHA_SOURCE],
             notes=f"OCHA p-code {row.ADM1_PCODE}; clipped to the map box."
             + (" Covers the whole Golan (UN / Syrian view)." if row.ADM1_PCODE == "SY14" else ""),
@@ -294,7 +345,9 @@ def build(shared: Path) -> None:
     for row in districts.itertuples():
         admin.append(feature(
             row.geometry, id=f"district_{row.wof_id}", layer="admin",
-            name=f"{row.name} district", name_ar=txt(row.ocha_adm2_name_ar_xwalk) or txt(row.name_ar),
+            name=f"{row.name} district", name_ar=txt(row.ocha_adm2_name_ar_xwalk),
+            name_ar_source=f"OCHA COD-AB ADM2_AR ({row.ocha_adm2_pcode_xwalk}), via the "
+            "OpenSyria crosswalk (ocha_adm2_name_ar_xwalk)",
             status="reference", valid_from="2024-03-05", basis="mapped", confidence="medium",
             sources=[WOF_SOURCE], notes=f"WOF Mesoshape; OCHA p-code by crosswalk "
             f"{row.ocha_adm2_pcode_xwalk}. Not the OCHA polygon; borders differ slightly.",
@@ -304,11 +357,13 @@ def build(shared: Path) -> None:
 
     # --- Places: GeoNames cities500 ---------------------------------------------------------
     places = []
+    wof_by_gn = {str(int(r.gn_id)): r for r in localities.itertuples() if r.gn_id == r.gn_id}
     for row in cities.itertuples():
-        arabic = txt(row.name_ar_alternates).split("|")[0]
+        arabic, arabic_source = place_arabic(row, wof_by_gn.get(str(row.geonameid)))
         places.append(feature(
             row.geometry, id=f"place_gn_{row.geonameid}", layer="place", name=row.name,
-            name_ar=arabic, status="reference", valid_from="2000-01-01", date_precision="year",
+            name_ar=arabic, name_ar_source=arabic_source, status="reference",
+            valid_from="2000-01-01", date_precision="year",
             basis="mapped", confidence="medium",
             sources=[{**GN_SOURCE, "url": f"https://www.geonames.org/{row.geonameid}"}],
             notes=f"GeoNames {row.countrycode} populated place; population {row.population}. "
@@ -318,11 +373,14 @@ def build(shared: Path) -> None:
     write("places.geojson", places)
 
     build_proposals(aos.geometry, bravo, syria, golan.geometry, adm1, districts, hermon.geometry)
-    build_timeline(shared / "reporting" / "negotiation_timeline.csv")
+    entries = build_timeline(shared / "reporting")
+    sync_story(entries)
+    build_coverage(entries)
 
 
 def _report(title: str, publisher: str, date: str | None, url: str) -> dict[str, Any]:
-    return {"title": title, "publisher": publisher, "date": date, "url": url}
+    return {"title": title, "publisher": publisher, "date": date, "url": url,
+            "via_republisher": via_republisher(publisher, url)}
 
 
 AXIOS_ANADOLU = _report(
@@ -375,8 +433,9 @@ def build_proposals(aos: Any, bravo: Any, syria: Any, golan: Any, adm1: gpd.GeoD
             "the area from south-west of Damascus to the border is divided into three zones with "
             "decreasing limits; relays of the ISW map disagree on their extent. Drawn as the "
             "Syrian-held parts of Quneitra, Dar'a and As-Sweida governorates (OCHA) plus Qatana "
-            "district (WOF), clipped at 36.6 E (limit of the staged data). Zone edges are not "
-            "known; no source gives widths beyond the 2 km figure.",
+            "district (WOF), cut at 36.6 E, the edge of the staged data, so the drawn extent and "
+            "its area are smaller than the named units. Zone edges are not known; no source "
+            "gives widths beyond the 2 km figure. " + SOUTH_RIF_DIMASHQ,
             attribution=f"{OCHA_ATTR}; {WOF_ATTR}; {OSM_ATTR}", licence="CC BY 3.0 IGO; ODbL 1.0",
         ),
         feature(
@@ -385,7 +444,8 @@ def build_proposals(aos: Any, bravo: Any, syria: Any, golan: Any, adm1: gpd.GeoD
             confidence="low", disputed=True, sources=[AXIOS_ANADOLU, SHIAWAVES_ISW],
             notes="Schematic - Axios reported a no-fly zone over the whole stretch from south-west "
             "of Damascus to the border; the ISW relay limits it to the outer zone. Drawn as the "
-            "union of the zone layers above.",
+            "union of the zone layers above, so it is cut at 36.6 E like them. "
+            + SOUTH_RIF_DIMASHQ,
             attribution=f"{OCHA_ATTR}; {WOF_ATTR}; {OSM_ATTR}", licence="CC BY 3.0 IGO; ODbL 1.0",
         ),
         feature(
@@ -407,8 +467,8 @@ def build_proposals(aos: Any, bravo: Any, syria: Any, golan: Any, adm1: gpd.GeoD
                              "https://www.lbcgroup.tv/news/middleeastnews/839782/israeli-pm-"
                              "demands-complete-demilitarization-of-southern-syria/en")],
             notes="Netanyahu, 23 Feb 2025: full demilitarisation of Quneitra, Daraa and Suwayda "
-            "provinces. Drawn as the Syrian-held parts of those OCHA governorates, clipped at "
-            "36.6 E (limit of the staged data).",
+            "provinces. Drawn as the Syrian-held parts of those OCHA governorates, cut at 36.6 E, "
+            "the edge of the staged data. " + whole_governorates(adm1),
             attribution=f"{OCHA_ATTR}; {OSM_ATTR}", licence="CC BY 3.0 IGO; ODbL 1.0",
         ),
     ]
@@ -432,7 +492,38 @@ def build_proposals(aos: Any, bravo: Any, syria: Any, golan: Any, adm1: gpd.GeoD
         "positions. Drawn as the OSM Area of Separation, whose western edge is Line A.",
         attribution=OSM_ATTR, licence=OSM_LIC,
     ))
+    for item in props:
+        add_area(item)
     write("proposals.geojson", props)
+
+
+#: The staged geodata end at 36.6 E; schematic areas that reach it are cut there.
+CUT_AT_LON = 36.6
+SOUTH_RIF_DIMASHQ = (
+    "Southern Rif Dimashq (the Kiswah sub-district), which the suggested outer zone of the "
+    "reporting notes includes, is not drawn: the staged data hold no polygon for it (OCHA "
+    "sub-district SY030101 is only a label point) and the WOF Markaz Rif Dimashq district also "
+    "covers the Ghouta east of Damascus, which no report names; a cut of our own would invent a "
+    "boundary."
+)
+
+
+def whole_governorates(adm1: gpd.GeoDataFrame) -> str:
+    """The whole governorates' areas as OCHA states them (area_sqkm), two significant figures."""
+    sizes = {r.ADM1_PCODE: (r.ADM1_EN, round_sig(r.area_sqkm)) for r in adm1.itertuples()}
+    parts = [f"{sizes[c][0]} {sizes[c][1]:,} km²" for c in ("SY12", "SY13", "SY14")]
+    return ("OCHA gives the whole governorates as " + ", ".join(parts)
+            + " (Quneitra including the Israeli-held Golan).")
+
+
+def add_area(item: dict[str, Any]) -> None:
+    """Store the area of a schematic polygon, two significant figures, and flag the cut."""
+    geom = shape(item["geometry"])
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return
+    km2 = round_sig(to_metric(geom).area / 1e6)
+    cut = CUT_AT_LON if geom.bounds[2] >= CUT_AT_LON - 1e-6 else None
+    item["properties"].update(area_km2=km2, area_label=area_label(km2, cut), cut_at_lon=cut)
 
 
 # --- Timeline -------------------------------------------------------------------------------
@@ -448,22 +539,47 @@ LINKS = {
     ("2025-09-16", "proposal"): ["prop_zone1_plus2km", "prop_sw_zones", "prop_no_fly",
                                  "prop_hermon_outpost"],
 }
-LOW_WORDS = re.compile(r"low|unconfirmed|unverified|weak|infer|not reported|rumou?r", re.I)
+LOW_WORDS = re.compile(r"low|unconfirmed|unverified|weak|infer|not reported|rumou?r|third-hand|"
+                       r"originals? (was|were) not read", re.I)
 DISPUTE_WORDS = re.compile(r"contradict|disagree|disput|\bvs\.?\b|differ", re.I)
 
 
-def build_timeline(path: Path) -> None:
-    positions_path = LAYERS / "positions.geojson"
-    positions = json.loads(positions_path.read_text())["features"] if positions_path.exists() else []
+#: Contradictions the reporting README records for an entry whose own note does not say so
+#: ("Contradictions found between sources"); they mark the entry disputed.
+README_CONTRADICTIONS = {
+    ("2025-08-19", "round_of_talks"): "CONTRADICTION (reporting README): most outlets give "
+    "19 Aug (SANA, 'late Tuesday'); Voice of Emirates and Jordan News say 20 Aug.",
+    ("2025-10-01", "round_of_talks"): "CONTRADICTION (reporting README, round numbering): Axios "
+    "calls London (17 Sep) the third trilateral meeting and Paris (Jan 2026) the fifth round; "
+    "Channel 12 says Dermer led four rounds; Syria TV counts four sessions, the last in October "
+    "2025. No date or place for an October round was found.",
+    ("2025-08-26", "military_development"): "CONTRADICTION (reporting README): 6 vs 8 soldiers "
+    "killed; Tuesday vs Wednesday.",
+}
+
+
+def timeline_rows(reporting: Path) -> list[dict[str, str]]:
+    """The staged timeline rows, base folder first, then each batch (ids stay stable)."""
+    rows: list[dict[str, str]] = []
+    for rel in ("negotiation_timeline.csv", "batch2/negotiation_timeline.csv"):
+        with (reporting / rel).open(encoding="utf-8") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def build_timeline(reporting: Path) -> list[dict[str, Any]]:
+    positions = json.loads((LAYERS / "positions.geojson").read_text())["features"]
     entries: list[dict[str, Any]] = []
     per_day: dict[str, int] = {}
     linked_positions: set[str] = set()
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
+    for row in timeline_rows(reporting):
         day = row["date"]
         per_day[day] = per_day.get(day, 0) + 1
-        note = row["confidence_note"]
+        note = " ".join(x for x in (row["confidence_note"],
+                                    README_CONTRADICTIONS.get((day, row["event_kind"]), "")) if x)
+        approx = row["date_precision"] == "approx"
+        if approx:
+            note = "Approximate date: the day is inferred, not stated. " + note
         changes = list(LINKS.get((day, row["event_kind"]), []))
         if row["event_kind"] in ("military_development", "statement") and not changes:
             for pos in positions:
@@ -471,27 +587,98 @@ def build_timeline(path: Path) -> None:
                 if p["valid_from"] == day and p["id"] not in linked_positions:
                     changes.append(p["id"])
                     linked_positions.add(p["id"])
-        entries.append({
+        entry = {
             "id": f"tl-{day.replace('-', '')}-{per_day[day]}",
             "date": day,
-            "date_precision": row["date_precision"],
+            "date_precision": "day" if approx else row["date_precision"],
             "kind": row["event_kind"],
             "title": row["title"],
             "place": row["location_city"],
             "participants": [p.strip() for p in row["participants"].split(";") if p.strip()],
             "summary": row["summary"],
             "sources": [{"title": row["headline"], "publisher": row["outlet"],
-                         "date": row["pub_date"] or None, "url": row["url"]}],
+                         "date": row["pub_date"] or None, "url": row["url"],
+                         "via_republisher": via_republisher(row["outlet"], row["url"])}],
             "basis": "reported",
-            "confidence": "low" if row["date_precision"] == "month" or LOW_WORDS.search(note)
-            else "medium",
+            "confidence": "low" if row["date_precision"] in ("month", "approx")
+            or LOW_WORDS.search(note) else "medium",
             "disputed": bool(DISPUTE_WORDS.search(note)),
             "confidence_note": note,
             "changes": changes,
-        })
+        }
+        if approx:
+            entry["date_approx"] = True
+        entries.append(entry)
     out = ROOT / "data" / "timeline.json"
     out.write_text(json.dumps(entries, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"timeline.json: {len(entries)} entries, {len(linked_positions)} positions linked")
+    return entries
+
+
+def sync_story(entries: list[dict[str, Any]]) -> None:
+    """Copy each story step's date and sources from its timeline entry (the captions and
+    titles are written by hand in data/story.json; geo.data.story refuses a step whose date or
+    sources differ from its entry's)."""
+    path = ROOT / "data" / "story.json"
+    steps = json.loads(path.read_text(encoding="utf-8"))
+    by_id = {e["id"]: e for e in entries}
+    for step in steps:
+        entry = by_id[step["timeline_id"]]
+        step["date"], step["sources"] = entry["date"], entry["sources"]
+    path.write_text(json.dumps(steps, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+#: What the reporting READMEs say about coverage, by month (the counts are computed here).
+COVERAGE_NOTES = {
+    **{m: "incidents thin: the reporting README (caveat 4) names Feb-May and Jul-Sep 2025 as "
+       "thin months" for m in ("2025-02", "2025-03", "2025-04", "2025-05", "2025-07", "2025-08",
+                               "2025-09")},
+    "2026-01": "dense from 17 Jan; nothing found for 18-24 Jan (batch2 README)",
+    "2026-02": "dense: near-daily incursions (batch2 README)",
+    "2026-03": "found only up to 13 Mar; nothing on the Syria-Israel front after that "
+    "(batch2 README)",
+    "2026-04": "nothing found despite English, Arabic and Turkish queries (batch2 README)",
+    "2026-05": "nothing new found; only the low-confidence i24/Syrializm item of 29 May "
+    "(batch2 README)",
+    "2026-06": "Katz statement (15 Jun) and the Tal al-Mughr tents (28 Jun); no report of the "
+    "June 2026 UNDOF renewal was found (batch2 README)",
+    **{m: "nothing found (batch2 README)" for m in ("2026-07", "2026-08", "2026-09", "2026-10")},
+    "2026-11": "nothing found up to 29 Nov, when the batch was compiled (batch2 README)",
+}
+SEARCHED_THROUGH = "2026-11-29"  # batch2 README: compiled 29 Nov 2026, coverage to that day
+
+
+def build_coverage(entries: list[dict[str, Any]]) -> None:
+    """data/coverage.json: the latest date the data cover and the rows per month since
+    8 Dec 2024, with what the reporting READMEs say about each month's coverage."""
+    with (ROOT / "data" / "incidents.csv").open(encoding="utf-8") as handle:
+        incidents = [r["event_date"] for r in csv.DictReader(handle)]
+    positions = [f["properties"]["valid_from"] for name in
+                 (LAYERS / "positions.geojson", ROOT / "data" / "positions_unlocated.geojson")
+                 for f in json.loads(name.read_text(encoding="utf-8"))["features"]]
+    timeline = [e["date"] for e in entries if e["date"] >= "2024-12-08"]
+    months: list[str] = []
+    year, month = 2024, 12
+    while f"{year}-{month:02d}" <= SEARCHED_THROUGH[:7]:
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    count = lambda dates, m: sum(d[:7] == m for d in dates)  # noqa: E731
+    doc = {
+        "data_through": max(incidents + positions + timeline),
+        "searched_through": SEARCHED_THROUGH,
+        "provenance": "Counts computed by scripts/build_data.py from data/incidents.csv, "
+        "data/timeline.json, data/layers/positions.geojson and data/positions_unlocated.geojson "
+        "(positions by first-reported month). Notes paraphrase shared/reporting/README.md "
+        "(caveats 4 and 6) and shared/reporting/batch2/README.md ('Coverage by month'). "
+        "Incidents are a sample, not a census: a month with few rows may be a month where "
+        "little was found, not a month where little happened.",
+        "months": [{"month": m, "incidents": count(incidents, m),
+                    "timeline": count(timeline, m), "positions": count(positions, m),
+                    "note": COVERAGE_NOTES.get(m, "")} for m in months],
+    }
+    out = ROOT / "data" / "coverage.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"coverage.json: data through {doc['data_through']}, {len(months)} months")
 
 
 def main() -> None:
