@@ -122,8 +122,9 @@ GAZETTEERS: dict[str, tuple[str, str, tuple[str, ...], tuple[tuple[str, str], ..
     "opensyria": ("opensyria_syr_adm2_adm3_points_clip", "ocha_pcode", ("name_en",),
                   (("name_ar", "name_ar"),)),
 }
-SOURCE_LABEL = {"wof": "WOF {id}", "osm_aos": "OSM relation {id}", "ocha_adm1": "OCHA COD-AB {id}",
-                "opensyria": "OpenSyria {id} (OCHA COD-AB name)"}
+SOURCE_LABEL = {"wof": "WOF {id} {field}", "osm_aos": "OSM relation {id} {field}",
+                "ocha_adm1": "OCHA COD-AB {field} ({id})",
+                "opensyria": "OpenSyria {id} {field} (OCHA COD-AB name)"}
 Place = dict[str, Any]
 
 
@@ -182,9 +183,8 @@ def load_gazetteers(geo: Path, golan: Any) -> dict[tuple[str, str], Place]:
                 geom = geom.difference(golan)
             pt = geom if geom.geom_type == "Point" else geom.representative_point()
             ref = str(p[id_field])
-            label = SOURCE_LABEL.get(kind, "").format(id=ref)
-            arabic = [(a, f"{label} {field}", kind == "wof") for key, field in ar_fields
-                      for a in (p.get(key) or "").split("|") if a]
+            arabic = [(a, SOURCE_LABEL[kind].format(id=ref, field=field), kind == "wof")
+                      for key, field in ar_fields for a in (p.get(key) or "").split("|") if a]
             if kind == "wof" and p.get("gn_id"):
                 wof_by_gn.setdefault(str(int(p["gn_id"])), []).extend(arabic)
             latin = [p.get(k) or "" for k in latin_fields]
