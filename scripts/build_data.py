@@ -65,9 +65,10 @@ BAND_LIMITS = {
     (10, 20): "Within the first 20 km (this band and the one inside it) no heavy artillery is "
     "allowed.",
 }
-LIMITS_SOURCE_NOTE = ("The limits come from the separate limited-forces arrangement of 1974, not "
-                      "from the UNDOF Protocol (S/11302/Add.1), as summarised by a contemporary "
-                      "JTA press report (June 1974); its text is not available here.")
+LIMITS_SOURCE_NOTE = ("These limits come from the separate limited-forces arrangement of 1974, "
+                      "not from the UNDOF Protocol (S/11302/Add.1). Its text is not available "
+                      "here: the figures are those of a contemporary press summary (JTA, June "
+                      "1974).")
 COLLAPSE_CHANGE = {
     "date": "2024-12-08",
     "status": "collapsed",
