@@ -43,7 +43,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import statistics
 import sys
 import tempfile
@@ -55,16 +54,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import server  # noqa: E402
-from geo.data.importers import ACLED_COLUMNS  # noqa: E402
+from tests.browser.sessions import ROWS_PER_FILE, acled_file, dates_for, marker_for  # noqa: E402
+from tests.harness import VIEWPORT, chromium_missing, launch_options, only_local, server  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-ROWS_PER_FILE = 3
 STEPS = ("map", "date", "upload", "own data", "download", "filter", "isolation")
 DEFAULT_OUT = ROOT / "bench" / "results" / "concurrency.json"
 
@@ -123,44 +115,6 @@ class SessionResult:
         return not (self.errors or self.leaks or self.exception_boxes or self.page_errors)
 
 
-def marker_for(token: str, index: int) -> str:
-    # Letters around the number so that no marker is a prefix of another.
-    return f"zq{token}s{index:03d}q"
-
-
-def dates_for(index: int) -> tuple[dt.date, dt.date]:
-    """A first date of its own for each session, and a second one in the same year (day <= 28,
-    so that typing month then day never passes through an invalid date)."""
-    first = dt.date(2025, 1, 1) + dt.timedelta(days=(11 * index) % 280)
-    first = first.replace(day=min(first.day, 28))
-    second = first + dt.timedelta(days=17)
-    second = second.replace(day=min(second.day, 28))
-    return first, second
-
-
-def acled_file(marker: str, index: int) -> bytes:
-    """A small ACLED export of this session: 3 events near Quneitra, marker in the notes."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(ACLED_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for n in range(ROWS_PER_FILE):
-        row = {c: "" for c in ACLED_COLUMNS}
-        row.update(
-            event_id_cnty=f"SYR{index:03d}{n:02d}", event_date=f"{10 + n} March 2025",
-            year="2025", time_precision="1", disorder_type="Political violence",
-            event_type="Explosions/Remote violence",
-            sub_event_type="Shelling/artillery/missile attack",
-            actor1="Military Forces of Israel (2022-)", inter1="State forces", iso="760",
-            region="Middle East", country="Syria", admin1="Quneitra", admin2="Quneitra",
-            location="Khan Arnabah", latitude=f"{33.10 + 0.01 * n:.5f}",
-            longitude=f"{35.82 + 0.01 * n:.5f}", geo_precision="1", source="Bench",
-            source_scale="National", notes=f"Benchmark event {n} of session {marker}.",
-            fatalities=str(n), timestamp="1741996800",
-        )
-        writer.writerow(row)
-    return buffer.getvalue().encode("utf-8")
-
-
 async def _page_text(page: Any) -> str:
     """The HTML of the page and of every frame in it (the map is in an iframe)."""
     parts = [await page.content()]
@@ -180,14 +134,8 @@ async def run_session(browser: Any, url: str, index: int, markers: list[str],
     marker = markers[index]
     first, second = dates_for(index)
     result = SessionResult(index, marker, first.isoformat(), second.isoformat())
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000},
-                                        accept_downloads=True)
-    await context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-        else route.abort(),
-    )
+    context = await browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    await context.route("**/*", only_local)
     page = await context.new_page()
     page.set_default_timeout(timeout_ms)
     page.on("pageerror", lambda exc: result.page_errors.append(str(exc)[:300]))
@@ -326,8 +274,7 @@ async def drive(url: str, pid: int, sessions: int, timeout_s: float) -> dict[str
     markers = [marker_for(token, i) for i in range(sessions)]
     timeout_ms = int(timeout_s * 1000)
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS,
-                                           headless=True)
+        browser = await pw.chromium.launch(**launch_options())
         try:
             cold = memory_kb(pid)
             # Warm-up: one session loads the shared data and caches (not counted).
@@ -437,14 +384,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds allowed for each browser action (default 240)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON report path")
     args = parser.parse_args(argv)
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        print(f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)", file=sys.stderr)
+    missing = chromium_missing()
+    if missing:
+        print(f"{missing} (set CHROMIUM_PATH)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="concurrency-") as folder:
         log = Path(folder) / "server.log"
         env = {"DASHBOARD_USER_DATA": str(Path(folder) / "user_data")}
-        with server(env, log) as (url, proc, _):
-            report = asyncio.run(drive(url, proc.pid, args.sessions, args.timeout))
+        with server(env, log) as app:
+            report = asyncio.run(drive(app.url, app.proc.pid, args.sessions, args.timeout))
         server_log = log.read_text(errors="replace")
     report["server_tracebacks"] = server_log.count("Traceback")
     report["errors"] += report["server_tracebacks"]

@@ -41,6 +41,7 @@ from geo.core.timeline import incidents_in_window, state_at
 from geo.core.view import ViewState, parse_view
 from geo.data.loaders import load_all, load_incidents_csv
 from geo.render.map import MapSpec, build_map
+from tests import harness
 
 ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 RESULTS: Final[Path] = ROOT / "bench" / "results" / "latest.json"
@@ -284,8 +285,9 @@ def png_measure(cfg: Config, folders: dict[int, Path]) -> dict[str, Any]:
 def browser_measures(cfg: Config, folders: dict[int, Path], work: Path) -> dict[str, Any]:
     if not cfg.browser:
         return {"browser_visible": {"skipped": "--no-browser"}}
-    if not br.chromium_available():
-        return {"browser_visible": {"skipped": f"Chromium not found at {br.CHROMIUM}"}}
+    missing = harness.chromium_missing()
+    if missing:
+        return {"browser_visible": {"skipped": missing}}
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     user_data = work / "user_data"
@@ -297,22 +299,23 @@ def browser_measures(cfg: Config, folders: dict[int, Path], work: Path) -> dict[
     naive_dir.mkdir(exist_ok=True)
     shutil.copy(ROOT / "bench" / "naive_app.py", naive_dir / "naive_app.py")
     (naive_dir / "static").symlink_to(ROOT / "static")  # st static serving: next to the script
-    with br.chromium() as chrome:
+    with harness.chromium() as chrome:
         for rows, folder in folders.items():
             label = size_label(rows)
             entry: dict[str, Any] = {}
             visible[label] = entry
             env = {"DASHBOARD_DATA_DIR": str(folder), "DASHBOARD_USER_DATA": str(user_data)}
             try:
-                with br.server(env, logs / f"app-{label}.log") as (url, proc, _):
-                    warm = br.time_until(chrome, url + QUERY, br.INCIDENTS, warm_timeout(rows))
-                    runs = [br.time_until(chrome, url + QUERY, br.INCIDENTS,
-                                          visible_timeout(rows)) for _ in range(repeats)]
+                with harness.server(env, logs / f"app-{label}.log") as app:
+                    url = app.url + QUERY
+                    warm = br.time_until(chrome, url, br.INCIDENTS, warm_timeout(rows))
+                    runs = [br.time_until(chrome, url, br.INCIDENTS, visible_timeout(rows))
+                            for _ in range(repeats)]
                     entry.update(ours_first_s=round(warm, 3),
                                  ours_s=round(statistics.median(runs), 3),
                                  ours_runs=[round(r, 3) for r in runs])
                     if rows == max(folders):
-                        memory = {"size": label, **br.peak_memory_mb(proc.pid)}
+                        memory = {"size": label, **br.peak_memory_mb(app.proc.pid)}
             except Exception as exc:  # noqa: BLE001 - keep the other sizes' figures
                 entry["ours_error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
             if rows <= cfg.naive_max:
@@ -333,9 +336,10 @@ def naive_visible(chrome: Any, folder: Path, naive_dir: Path, logs: Path, label:
     env = {"BENCH_NAIVE_CSV": str(folder / "incidents.csv"), "BENCH_DATE": DAY.isoformat()}
     timeout = 90 + 30 * rows / 1000
     script = naive_dir / "naive_app.py"
-    with br.server(env, logs / f"naive-{label}.log", script=script) as (url, _, _):
-        warm = br.time_until(chrome, url, br.NAIVE_INCIDENTS, timeout)
-        runs = [br.time_until(chrome, url, br.NAIVE_INCIDENTS, timeout) for _ in range(repeats)]
+    with harness.server(env, logs / f"naive-{label}.log", script=script) as app:
+        warm = br.time_until(chrome, app.url, br.NAIVE_INCIDENTS, timeout)
+        runs = [br.time_until(chrome, app.url, br.NAIVE_INCIDENTS, timeout)
+                for _ in range(repeats)]
     return {"naive_first_s": round(warm, 3), "naive_s": round(statistics.median(runs), 3),
             "naive_runs": [round(r, 3) for r in runs]}
 
@@ -346,10 +350,10 @@ def cold_start(chrome: Any, logs: Path, user_data: Path, repeats: int) -> dict[s
     for index in range(repeats):
         started = time.perf_counter()
         env = {"DASHBOARD_USER_DATA": str(user_data)}
-        with br.server(env, logs / f"cold-{index}.log") as (url, _, healthy_s):
-            br.time_until(chrome, url + "/", br.AREA_OF_SEPARATION, warm_timeout(0))
+        with harness.server(env, logs / f"cold-{index}.log") as app:
+            br.time_until(chrome, app.url + "/", br.AREA_OF_SEPARATION, warm_timeout(0))
             total.append(time.perf_counter() - started)
-            health.append(healthy_s)
+            health.append(app.healthy_s)
     return {"health_s": round(statistics.median(health), 3),
             "visible_s": round(statistics.median(total), 3),
             "runs_s": [round(t, 3) for t in total]}

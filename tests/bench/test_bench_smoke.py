@@ -9,16 +9,17 @@ import os
 
 import pytest
 
-from bench import browser
 from bench.run import TARGETS, Config, run, table
 from bench.synth import synthetic_incidents, to_acled
 from geo.data.importers import import_incidents
 from geo.data.loaders import validate_incident_rows
+from tests.browser.sessions import ROWS_PER_FILE, acled_file, dates_for, marker_for
+from tests.harness import chromium_missing
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    with_browser = browser.chromium_available() or os.environ.get("REQUIRE_BROWSER") == "1"
+    with_browser = not chromium_missing() or os.environ.get("REQUIRE_BROWSER") == "1"
     out = tmp_path_factory.mktemp("bench") / "latest.json"
     run(Config(sizes=[1_000], repeats=1, quick=True, browser=with_browser, out=out))
     return json.loads(out.read_text(encoding="utf-8"))
@@ -69,3 +70,15 @@ def test_synthetic_incidents_pass_validation_and_the_acled_importer() -> None:
     imported = import_incidents(acled, "synthetic_acled.csv")
     assert imported.format == "ACLED export" and imported.accepted == 300
     assert synthetic_incidents(50, seed=1).equals(synthetic_incidents(50, seed=1))
+
+
+def test_concurrent_sessions_bring_data_of_their_own() -> None:
+    """What bench/concurrency.py's sessions upload: markers that no other contains, dates of
+    their own, and ACLED files the importer reads whole, marker in every row."""
+    markers = [marker_for("ab12cd", i) for i in range(20)]
+    assert not [(a, b) for a in markers for b in markers if a != b and a in b]
+    assert len({dates_for(i) for i in range(20)}) == 20
+    assert all(first < second and second.day <= 28 for first, second in map(dates_for, range(20)))
+    imported = import_incidents(acled_file(markers[7], 7), f"{markers[7]}.csv")
+    assert imported.format == "ACLED export" and imported.accepted == ROWS_PER_FILE
+    assert all(markers[7] in note for note in imported.data["notes"])

@@ -1,127 +1,87 @@
-"""Real-browser test harness: a Streamlit server per session and Debian's headless Chromium.
+"""Real-browser fixtures: one app server per test session and Debian's headless Chromium, both
+from tests/harness.py (shared with bench/).
 
-The server is polled on /_stcore/health before any test starts (no fixed sleeps). When Chromium
-is missing the tests skip, except under REQUIRE_BROWSER=1 (CI), where they fail.
+Tests wait on conditions (``wait_for``, ``expect``), never for a fixed time; every wait is
+bounded by :data:`TIMEOUT_MS`, generous enough for a loaded 2-core machine. When Chromium is
+missing the tests skip, except under REQUIRE_BROWSER=1 (CI), where they fail.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
+import re
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any, Final
 
 import pytest
+from playwright.sync_api import expect
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-ARTIFACTS = ROOT / "test-artifacts"
+from tests.harness import ARTIFACTS, chromium, chromium_missing, local_context, server
 
+__all__ = ["ARTIFACTS", "TIMEOUT_MS", "map_frame", "require_chromium", "settled"]
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+#: The bound of every wait of a browser test (ms).
+TIMEOUT_MS: Final[int] = 180_000
+MAP_FRAME: Final[str] = 'iframe[title="streamlit_folium.st_folium"]'
+_FAILED: Final = pytest.StashKey[bool]()
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 
-def wait_healthy(
-    url: str, proc: subprocess.Popen[bytes] | None = None, timeout: float = 90
-) -> None:
-    """Poll the health endpoint until it answers ok (fails fast if the server died)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)  # polling interval, not a wait for readiness
-    raise TimeoutError(f"{url} did not become healthy in {timeout} s")
-
-
-def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "wb")  # noqa: SIM115
-    return subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-
-
-@contextlib.contextmanager
-def running_app(extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """A Streamlit server of the app on a free port, healthy on entry, stopped on exit."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    proc = start_server(port, extra_env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def require_chromium() -> None:
+    """Skip (or, under REQUIRE_BROWSER=1, fail) when Chromium cannot be launched."""
+    reason = chromium_missing()
+    if not reason:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " (REQUIRE_BROWSER=1: browser tests must run)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     user_data = tmp_path_factory.mktemp("user_data")
-    with running_app({"DASHBOARD_USER_DATA": str(user_data)}) as url:
-        yield url
+    with server({"DASHBOARD_USER_DATA": str(user_data)}) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM}"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " (REQUIRE_BROWSER=1: browser tests must run)")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+def browser() -> Iterator[Any]:
+    require_chromium()
+    with chromium() as instance:
         yield instance
-        instance.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    # No tile server (or anything else off this machine) is reachable: block it explicitly.
-    context.route(
-        "**/*",
-        lambda route: route.continue_()
-        if route.request.url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:"))
-        else route.abort(),
-    )
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh context; when the test fails, its screenshot is kept in
+    test-artifacts/failed-<test>.png."""
+    context = local_context(browser)
     pg = context.new_page()
-    pg.set_default_timeout(60_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
+    if request.node.stash.get(_FAILED, False):
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        pg.screenshot(path=str(ARTIFACTS / f"failed-{name}.png"), full_page=True)
     context.close()
 
 
-def map_frame(pg: object) -> object:
+def settled(pg: Any) -> None:
+    """Wait until the page's script run is over (Streamlit marks it on the app's root)."""
+    pg.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for(
+        state="attached")
+
+
+def map_frame(pg: Any) -> Any:
     """The st_folium component iframe, once Leaflet has drawn into it."""
-    frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')  # type: ignore[attr-defined]
+    frame = pg.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").first.wait_for()
     return frame

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, map_frame, running_app
+from tests.browser.conftest import ARTIFACTS, map_frame
+from tests.harness import ROOT, server
 
 HOSTILE = [
     "<script>window.__xss='script'</script>",
@@ -66,8 +67,8 @@ def _hostile_data(target: Path) -> None:
 def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("hostile") / "data"
     _hostile_data(data)
-    with running_app({"DASHBOARD_DATA_DIR": str(data)}) as url:
-        yield url
+    with server({"DASHBOARD_DATA_DIR": str(data)}) as app:
+        yield app.url
 
 
 def _assert_clean(page, frame_page=None) -> None:

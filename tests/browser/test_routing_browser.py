@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import running_app
+from tests.harness import server
 
 
 def test_direct_page_link_on_a_fresh_server_keeps_router_and_sidebar(page) -> None:
-    with running_app() as url:
-        page.goto(f"{url}/sources?date=2025-03-01")
+    with server() as app:
+        page.goto(f"{app.url}/sources?date=2025-03-01")
         page.get_by_role("heading", name="Sources and data quality").wait_for()
         sidebar = page.locator("[data-testid=stSidebar]")
         sidebar.get_by_text("Frontier as of").wait_for()
