@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ARTIFACTS, map_frame
 
 
@@ -13,14 +15,14 @@ def test_presenter_mode(app_url: str, page) -> None:
     frame = map_frame(page)
     frame.locator(".leaflet-overlay-pane path.st-proposed").first.wait_for()
     assert frame.locator(".leaflet-overlay-pane path.st-proposed").count() >= 3
-    assert page.get_by_role("heading", name="16 Sep 2025: Israel's proposal").is_visible()
-    assert page.locator('[data-testid="stSidebar"]').is_hidden()
+    expect(page.get_by_role("heading", name="16 Sep 2025: Israel's proposal")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     size = page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 40
     next_button = page.get_by_role("button", name=re.compile("Next"))
     height = next_button.evaluate("e => e.getBoundingClientRect().height")
     assert height >= 60
-    page.wait_for_timeout(300)  # let Leaflet finish drawing before the artifact
+    expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)  # drawn, not animating
     page.screenshot(path=str(ARTIFACTS / "briefing-presenter.png"))
 
 

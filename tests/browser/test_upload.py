@@ -15,9 +15,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _choose_upload(page, app_url: str) -> None:
-    # Through the navigation of dashboard.py (so that the sidebar and page config apply).
-    page.goto(app_url)
-    page.get_by_role("link", name="Incidents and zones").click()
+    # By URL, through dashboard.py's router (so that the sidebar and page config apply): a
+    # click on a page link can be lost while the map sends its first position.
+    page.goto(f"{app_url}/incidents")
     page.get_by_role("heading", name="Incidents and zones").wait_for()
     page.get_by_text("Upload a file").click()
     page.locator('input[type="file"]').wait_for(state="attached")
