@@ -11,18 +11,24 @@ from geo.data.story import step_index, step_permalink
 from geo.render.popups import esc, sources_html
 from ui import exports, loaders, state, story
 
+
+def mode_or_presenter() -> None:
+    """The user chose the other mode or switched presenter mode: the URL follows."""
+    story.set_mode(st.session_state["briefing_mode"] or story.mode())
+    story.set_presenter(st.session_state["briefing_presenter"])
+
+
 loaded, presenting = story.story(), story.presenter()
 steps = loaded.data
 if presenting:
     st.html(story.PRESENTER_CSS)
+state.show("briefing_mode", story.mode())
+state.show("briefing_presenter", presenting)
 top = st.columns([4, 1])
-picked = top[0].segmented_control("Show", list(story.MODES), default=story.mode(),
-                                  format_func=story.MODES.get, label_visibility="collapsed")
-on = top[1].toggle("Presenter mode", value=presenting)
-if (picked and picked != story.mode()) or on != presenting:
-    story.set_mode(picked or story.mode())
-    story.set_presenter(on)
-    st.rerun()
+top[0].segmented_control("Show", list(story.MODES), format_func=story.MODES.get,
+                         label_visibility="collapsed", key="briefing_mode",
+                         on_change=mode_or_presenter)
+top[1].toggle("Presenter mode", key="briefing_presenter", on_change=mode_or_presenter)
 if loaded.rejected:
     with st.expander(f"{len(loaded.rejected)} story step(s) refused by the loader"):
         st.dataframe([r.as_row() for r in loaded.rejected], hide_index=True)

@@ -13,18 +13,25 @@ from geo.render.map import MapSpec, build_map
 from geo.render.popups import esc, sources_html
 from ui import loaders, mapview, state
 
+
+def layers_or_basemap() -> None:
+    """The user changed the layers or the basemap: the URL follows."""
+    state.update(layers=tuple(st.session_state["map_layers"]),
+                 basemap=st.session_state["map_basemap"])
+
+
 view = state.current()
 entries = loaders.timeline().data
 st.title(f"The frontier as of {view.date:%d %B %Y}")
 
+state.show("map_layers", list(view.layers))
+state.show("map_basemap", view.basemap)
 top = st.columns([3, 2, 2])
-chosen = top[0].multiselect("Layers", list(LAYER_GROUPS), default=list(view.layers),
-                            format_func=GROUP_LABELS.__getitem__)
-basemap = top[1].selectbox("Basemap", BASEMAPS, index=BASEMAPS.index(view.basemap),
-                           format_func=basemap_label)
-preset = top[2].selectbox("Go to", ["—", *PRESETS])
-if tuple(chosen) != view.layers or basemap != view.basemap:
-    view = state.update(layers=tuple(chosen), basemap=basemap)
+top[0].multiselect("Layers", list(LAYER_GROUPS), format_func=GROUP_LABELS.__getitem__,
+                   key="map_layers", on_change=layers_or_basemap)
+top[1].selectbox("Basemap", BASEMAPS, format_func=basemap_label, key="map_basemap",
+                 on_change=layers_or_basemap)
+preset = top[2].selectbox("Go to", ["—", *PRESETS], key="map_goto")
 if preset != "—":
     lat, lon, zoom = PRESETS[preset]
     mapview.set_origin((lat, lon, zoom))
@@ -44,9 +51,10 @@ if out and out.get("center") and out.get("zoom"):
         view = state.update(lat=lat, lon=lon, zoom=int(zoom))
 
 nav = st.columns([1, 1, 4])
-for col, label, direction in ((nav[0], "◀ Previous event", -1), (nav[1], "Next event ▶", 1)):
+for col, label, direction, key in ((nav[0], "◀ Previous event", -1, "map_previous_event"),
+                                   (nav[1], "Next event ▶", 1, "map_next_event")):
     target = timeline.step(entries, view.date, direction)
-    if col.button(label, disabled=target is None, width="stretch") and target:
+    if col.button(label, disabled=target is None, width="stretch", key=key) and target:
         state.update(date=dt.date.fromisoformat(target["date"]), event=target["id"])
         st.rerun()
 

@@ -218,8 +218,8 @@ def save_controls(result: ImportResult, filename: str, saved_names: list[str]) -
         cols = st.columns([3, 2, 2])
         name = cols[0].text_input("Dataset name", value=store.slugify(filename, "upload"),
                                   help="Lower-case letters, digits, '-' and '_'.")
-        overwrite = cols[1].checkbox("Replace if it exists")
-        saved = cols[2].form_submit_button("Save as named dataset")
+        overwrite = cols[1].checkbox("Replace if it exists", key="save_replace")
+        saved = cols[2].form_submit_button("Save as named dataset", key="save_submit")
     if not saved:
         return
     name = name.strip()
@@ -371,8 +371,10 @@ def before_after_panel(dataset: Dataset, chosen: IncidentFilter) -> None:
     index = cols[0].selectbox(
         "Milestone", range(len(entries)), index=_default_milestone(entries),
         format_func=lambda i: f"{entries[i]['date']} · {str(entries[i]['title'])[:100]}",
+        key="before_after_milestone",
     )
-    days = cols[1].select_slider("Days each side", [7, 14, 30, 60, 90, 180, 365], value=30)
+    days = cols[1].select_slider("Days each side", [7, 14, 30, 60, 90, 180, 365], value=30,
+                                 key="before_after_days")
     milestone = dt.date.fromisoformat(str(entries[index]["date"]))
     geographic = classified(dataset, respect_dates=False)
     subset = filter_incidents(geographic, replace(chosen, start=None, end=None))

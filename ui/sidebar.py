@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 import streamlit as st
 
@@ -10,21 +11,31 @@ from geo.core.view import MIN_DATE
 from geo.core.vocabulary import WINDOWS, window_label
 from ui import loaders, state
 
+DATE_KEY: Final[str] = "sidebar_date"
+WINDOW_KEY: Final[str] = "sidebar_window"
+
+
+def _picked() -> None:
+    """The user chose another date or window: the URL follows (and the event is dropped)."""
+    state.update(date=st.session_state[DATE_KEY], window=st.session_state[WINDOW_KEY],
+                 event=None)
+
 
 def render() -> None:
     view = state.current()
+    state.show(DATE_KEY, view.date)
+    state.show(WINDOW_KEY, view.window)
     with st.sidebar:
         st.markdown("**Frontier as of**")
-        picked = st.date_input(
-            "As-of date", value=view.date, min_value=MIN_DATE, max_value=dt.date.today(),
-            format="YYYY-MM-DD", help="The map shows every layer as it stood on this date.",
+        st.date_input(
+            "As-of date", min_value=MIN_DATE, max_value=dt.date.today(), format="YYYY-MM-DD",
+            help="The map shows every layer as it stood on this date.", key=DATE_KEY,
+            on_change=_picked,
         )
-        window = st.selectbox(
-            "Incident window (ending on that date)", list(WINDOWS),
-            index=list(WINDOWS).index(view.window), format_func=window_label,
+        st.selectbox(
+            "Incident window (ending on that date)", list(WINDOWS), format_func=window_label,
+            key=WINDOW_KEY, on_change=_picked,
         )
-        if picked != view.date or window != view.window:
-            state.update(date=picked, window=window, event=None)
         refused = len(loaders.rejected_rows())
         if refused:
             st.warning(

@@ -45,3 +45,14 @@ def update(**changes: Any) -> ViewState:
     _write(params)
     st.session_state[_LAST] = params
     return view
+
+
+def show(key: str, value: Any) -> None:
+    """Make the keyed widget ``key`` show the view's ``value``: call it just before drawing it.
+
+    A widget with a key keeps its own value across reruns (the key, not the arguments, names
+    it), so a view changed elsewhere (a button, a timeline click, a link, another page) is put
+    into it here. The widget's ``on_change`` writes the user's own change to the URL before
+    the script runs again, so that change is never overwritten."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value

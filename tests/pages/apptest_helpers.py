@@ -9,9 +9,12 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
+#: Seconds a script run may take: generous, for a loaded machine.
+TIMEOUT_S = 300
 
 
 def _walk(node: Any):
+    """Every node under ``node`` (kept for tests/pages/test_export_page.py; prefer ``at.get``)."""
     children = getattr(node, "children", None)
     if isinstance(children, dict):
         for child in children.values():
@@ -21,12 +24,8 @@ def _walk(node: Any):
 
 def components(at: AppTest, name: str = "streamlit_folium.st_folium") -> list[dict[str, Any]]:
     """JSON args of every instance of a custom component in the rendered app."""
-    found = []
-    for element in _walk(at._tree):
-        proto = getattr(element, "proto", None)
-        if getattr(proto, "component_name", None) == name:
-            found.append(json.loads(proto.json_args))
-    return found
+    return [json.loads(element.proto.json_args) for element in at.get("component_instance")
+            if element.proto.component_name == name]
 
 
 def folium_args(at: AppTest) -> dict[str, Any]:
@@ -36,15 +35,11 @@ def folium_args(at: AppTest) -> dict[str, Any]:
 
 
 def vega_specs(at: AppTest) -> list[dict[str, Any]]:
-    specs = []
-    for element in _walk(at._tree):
-        if getattr(element, "type", "") == "vega_lite_chart":
-            specs.append(json.loads(element.proto.spec))
-    return specs
+    return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
 
 def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=90)
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if page:

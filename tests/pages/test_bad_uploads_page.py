@@ -94,20 +94,20 @@ def page(tmp_path_factory: pytest.TempPathFactory, kept, sample_count) -> Iterat
 
 def _upload(at, name: str, data: bytes) -> None:
     at.pending["file"] = FakeUpload(name, data)
-    at.radio[0].set_value("upload").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("upload").run()
 
 
 def _assert_sample_unchanged(at, before: dict[str, str], sample_count: str) -> None:
-    at.radio[0].set_value("sample").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("sample").run()
     assert not at.exception, [e.value for e in at.exception]
     assert _metric(at, "Incidents in the dataset") == sample_count
-    assert "Saved: kept (4)" in at.radio[0].options
+    assert "Saved: kept (4)" in at.radio(key=ui.SOURCE_KEY).options
     assert _digest(at.user_data) == before  # nothing written, moved or set aside
 
 
 def _assert_previous_data_unchanged(at, before: dict[str, str], sample_count: str) -> None:
     _assert_sample_unchanged(at, before, sample_count)
-    at.radio[0].set_value("saved:kept").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("saved:kept").run()
     assert not at.exception
     assert _metric(at, "Incidents in the dataset") == "4"
     assert _digest(at.user_data) == before

@@ -8,7 +8,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DATA_DIR
-from tests.pages.apptest_helpers import _walk, folium_args, run_app
+from tests.pages.apptest_helpers import folium_args, run_app
 
 PAGE = "pages/briefing.py"
 STEPS = json.loads((DATA_DIR / "story.json").read_text(encoding="utf-8"))
@@ -68,7 +68,7 @@ def test_a_date_without_a_step_opens_the_step_of_that_date() -> None:
 def test_presenter_mode_hides_the_sidebar_and_keeps_the_link() -> None:
     at = run_app({"step": "collapse-2024"}, page=PAGE)
     assert not [h for h in at.get("html") if "stSidebar" in h.proto.body]
-    at.toggle[0].set_value(True).run()
+    at.toggle(key="briefing_presenter").set_value(True).run()
     assert _params(at)["presenter"] == "1"
     styles = [h.proto.body for h in at.get("html") if "stSidebar" in h.proto.body]
     assert styles and "display: none" in styles[0]
@@ -79,14 +79,14 @@ def test_presenter_mode_hides_the_sidebar_and_keeps_the_link() -> None:
 
 def test_presenter_link_opens_in_presenter_mode() -> None:
     at = run_app({"step": "paris-2026-01", "presenter": "1"}, page=PAGE)
-    assert at.toggle[0].value is True
+    assert at.toggle(key="briefing_presenter").value is True
     assert any("stSidebar" in h.proto.body for h in at.get("html"))
 
 
 def test_side_by_side_comparison() -> None:
     at = run_app({"mode": "compare"}, page=PAGE)
     assert at.title[0].value == "Syria's demand and Israel's proposal, 16 September 2025"
-    frames = [el for el in _walk(at._tree) if getattr(el, "type", None) == "iframe"]
+    frames = at.get("iframe")
     assert len(frames) == 1
     html = frames[0].proto.srcdoc
     assert "demand_sy_restore_1974" in html and "prop_zone1_plus2km" in html
@@ -99,8 +99,8 @@ def test_side_by_side_comparison() -> None:
 
 def test_switching_modes_updates_the_url() -> None:
     at = run_app({"step": "israel-proposal"}, page=PAGE)
-    at.button_group[0].set_value("compare").run()
+    at.button_group(key="briefing_mode").set_value("compare").run()
     assert at.title[0].value.startswith("Syria's demand and Israel's proposal")
     assert _params(at)["mode"] == "compare"
-    at.button_group[0].set_value("story").run()
+    at.button_group(key="briefing_mode").set_value("story").run()
     assert at.title[0].value == "16 Sep 2025: Israel's proposal"

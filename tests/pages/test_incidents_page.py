@@ -37,7 +37,7 @@ def test_page_runs_and_shows_the_sample_count(user_data: Path) -> None:
     assert not at.error
     assert _metric(at, "Incidents in the dataset") == f"{len(sample):,}"
     assert _metric(at, "Matching the filters") == f"{len(sample):,}"
-    assert at.radio[0].value == "sample"
+    assert at.radio(key=ui.SOURCE_KEY).value == "sample"
     assert any(f"Built-in sample: {len(sample):,} incidents" in c.value for c in at.caption)
     assert len(vega_specs(at)) == 3  # weekly, per zone, per admin area
     assert components(at), "the map was not rendered"
@@ -61,8 +61,8 @@ def test_saved_dataset_can_be_chosen(user_data: Path) -> None:
     data = import_incidents((TEST_DATA / "acled_bom.csv").read_bytes(), "acled_bom.csv").data
     store.save("acled-test", data, user_data)
     at = run_app(page=PAGE)
-    assert "Saved: acled-test (4)" in at.radio[0].options
-    at.radio[0].set_value("saved:acled-test").run()
+    assert "Saved: acled-test (4)" in at.radio(key=ui.SOURCE_KEY).options
+    at.radio(key=ui.SOURCE_KEY).set_value("saved:acled-test").run()
     assert not at.exception
     assert _metric(at, "Incidents in the dataset") == f"{len(data):,}"
 
@@ -76,7 +76,7 @@ def test_corrupt_saved_dataset_is_reported_on_the_page(user_data: Path) -> None:
 
 def test_upload_choice_shows_the_uploader_prompt(user_data: Path) -> None:
     at = run_app(page=PAGE)
-    at.radio[0].set_value("upload").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("upload").run()
     assert not at.exception
     assert any("ACLED export" in m.value for m in at.markdown)
     assert not at.metric  # nothing to analyse until a file is uploaded
@@ -129,7 +129,7 @@ def test_set_aside_file_is_still_reported_in_a_later_session(user_data: Path) ->
     assert not later.warning  # the fresh-problem warning was for the session that found it
     notes = [re.sub(r"\\(.)", r"\1", c.value) for c in later.caption if "set aside" in c.value]
     assert len(notes) == 1 and aside[0] in notes[0]
-    assert not any("broken" in option for option in later.radio[0].options)
+    assert not any("broken" in option for option in later.radio(key=ui.SOURCE_KEY).options)
 
 
 def test_saved_dataset_unreadable_on_load_is_reported_and_kept(user_data: Path) -> None:
@@ -138,10 +138,10 @@ def test_saved_dataset_unreadable_on_load_is_reported_and_kept(user_data: Path) 
     path = user_data / "odd-dates.gpkg"
     before = path.read_bytes()
     at = run_app(page=PAGE)
-    at.radio[0].set_value("saved:odd-dates").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("saved:odd-dates").run()
     assert not at.exception
     assert any("odd\\-dates" in e.value and "unreadable values" in e.value for e in at.error)
     assert not at.metric  # nothing analysed
     assert path.read_bytes() == before  # reported, not dropped
-    at.radio[0].set_value("sample").run()
+    at.radio(key=ui.SOURCE_KEY).set_value("sample").run()
     assert not at.exception and at.metric

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 
 from geo.data.loaders import DATA_DIR
 from tests.pages.apptest_helpers import folium_args, run_app, vega_specs
+from ui.sidebar import DATE_KEY, WINDOW_KEY
 
 
 def _incident_ids(script: str) -> set[str]:
@@ -45,8 +47,8 @@ def test_date_changes_features_and_incidents(early, late) -> None:
 
 def test_query_params_reproduce_the_state(late) -> None:
     args = folium_args(late)
-    assert late.sidebar.date_input[0].value.isoformat() == "2025-12-10"
-    assert late.sidebar.selectbox[0].value == "30"
+    assert late.sidebar.date_input(key=DATE_KEY).value.isoformat() == "2025-12-10"
+    assert late.sidebar.selectbox(key=WINDOW_KEY).value == "30"
     assert args["returned_objects"] == ["center", "zoom"]
     assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
 
@@ -56,7 +58,7 @@ def test_view_params_reach_component() -> None:
                   "basemap": "topo", "layers": "lines_1974,hermon"})
     args = folium_args(at)
     assert args["center"] == [33.39, 35.85] and args["zoom"] == 12
-    assert at.multiselect[0].value == ["lines_1974", "hermon"]
+    assert at.multiselect(key="map_layers").value == ["lines_1974", "hermon"]
     assert "tile.opentopomap.org" in args["script"]
     code = at.code[0].value
     assert "date=2025-06-01" in code and "zoom=12" in code and "basemap=topo" in code
@@ -70,7 +72,7 @@ def test_timeline_chart_marks_current_date(late) -> None:
 
 def test_next_event_button_moves_date(early) -> None:
     at = run_app({"date": "2025-01-10"})
-    at.button[1].click().run()
+    at.button(key="map_next_event").click().run()
     assert at.query_params["date"] != ["2025-01-10"]
     assert at.query_params["event"]
     assert at.title[0].value != "The frontier as of 10 January 2025"
@@ -80,7 +82,7 @@ def test_bad_params_fall_back_to_defaults() -> None:
     at = run_app({"date": "not-a-date", "zoom": "99", "layers": "<script>", "basemap": "x"})
     args = folium_args(at)
     assert args["zoom"] == 10
-    assert "<script>" not in str(at.multiselect[0].value)
+    assert "<script>" not in str(at.multiselect(key="map_layers").value)
 
 
 def test_sidebar_reports_refused_items(tmp_path, monkeypatch) -> None:
@@ -101,6 +103,41 @@ def test_view_survives_a_switch_of_page() -> None:
     at.switch_page("pages/sources.py")
     at.run()
     assert not at.exception
-    assert at.sidebar.date_input[0].value.isoformat() == "2025-03-01"
+    assert at.sidebar.date_input(key=DATE_KEY).value.isoformat() == "2025-03-01"
     assert at.query_params["date"] in ("2025-03-01", ["2025-03-01"])
     assert at.query_params["window"] in ("90", ["90"])
+
+
+def _param(at, key: str) -> str | None:
+    value = at.query_params[key] if key in at.query_params else None
+    return value[0] if isinstance(value, list) else value
+
+
+def test_keyed_widgets_follow_the_url_and_write_to_it() -> None:
+    """Keyed widgets keep their own state: a view changed elsewhere must still reach them, and
+    the user's changes must still reach the URL, also across a switch of page."""
+    at = run_app({"date": "2025-01-10", "window": "30"})
+    at.button(key="map_next_event").click().run()
+    moved = _param(at, "date")
+    assert moved != "2025-01-10" and _param(at, "event")
+    assert at.date_input(key=DATE_KEY).value.isoformat() == moved  # the button reached it
+
+    at.date_input(key=DATE_KEY).set_value(dt.date(2025, 3, 3)).run()
+    assert _param(at, "date") == "2025-03-03" and _param(at, "event") is None
+    assert at.title[0].value == "The frontier as of 03 March 2025"
+    at.selectbox(key=WINDOW_KEY).set_value("90").run()
+    at.multiselect(key="map_layers").set_value(["hermon"]).run()
+    at.selectbox(key="map_basemap").set_value("topo").run()
+    assert not at.exception
+    assert (_param(at, "window"), _param(at, "layers"), _param(at, "basemap")) == (
+        "90", "hermon", "topo")
+    assert "tile.opentopomap.org" in folium_args(at)["script"]
+
+    at.query_params.clear()  # what Streamlit does when the sidebar navigation switches page
+    at.switch_page("pages/sources.py").run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert at.title[0].value == "The frontier as of 03 March 2025"
+    assert at.multiselect(key="map_layers").value == ["hermon"]
+    assert at.selectbox(key="map_basemap").value == "topo"
+    assert at.selectbox(key=WINDOW_KEY).value == "90"
