@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 
 from bench.naive import naive_page
 from geo.core.timeline import incidents_in_window
-from geo.data.loaders import load_incidents_csv
+from geo.data.incidents import load_incidents_csv
 
 
 @st.cache_resource

@@ -39,7 +39,8 @@ from bench.synth import SEED, parse_size, size_label, synthetic_incidents, write
 from geo.analysis.zones import classify
 from geo.core.timeline import incidents_in_window, state_at
 from geo.core.view import ViewState, parse_view
-from geo.data.loaders import load_all, load_incidents_csv
+from geo.data.incidents import load_incidents_csv
+from geo.data.loaders import load_all
 from geo.render.map import MapSpec, build_map
 from tests import harness
 

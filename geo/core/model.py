@@ -8,8 +8,8 @@ Everything shown by the dashboard is one of three kinds of item:
 * a **timeline entry** (a dated event of the negotiation track).
 
 The validators here work on plain dicts and return a list of human-readable reasons (empty when
-the item is valid). Loaders in :mod:`geo.data.loaders` call them and keep every rejected item with its
-reasons, so that nothing is dropped silently.
+the item is valid). Loaders in :mod:`geo.data.loaders` call them and keep every rejected item
+with its reasons, so that nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -148,6 +148,10 @@ class LoadResult:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+
+class DatasetError(ValueError):
+    """A whole file could not be read (not one bad item: those are rejected, not raised)."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import pandas as pd
 import pyogrio
 
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, INCIDENT_REQUIRED
-from geo.data.loaders import incident_frame
+from geo.data.incidents import incident_frame
 
 ENV_VAR: Final[str] = "DASHBOARD_USER_DATA"
 DEFAULT_FOLDER: Final[Path] = Path(__file__).resolve().parents[2] / "user_data"

@@ -12,7 +12,7 @@ import pytest
 from bench.run import TARGETS, Config, run, table
 from bench.synth import synthetic_incidents, to_acled
 from geo.data.importers import import_incidents
-from geo.data.loaders import validate_incident_rows
+from geo.data.incidents import validate_incident_rows
 from tests.browser.sessions import ROWS_PER_FILE, acled_file, dates_for, marker_for
 from tests.harness import chromium_missing
 

@@ -6,10 +6,11 @@ from typing import Final
 
 import pandas as pd
 
+from geo.core.model import DatasetError
 from geo.data.importers.result import ImportResult, IncidentImportError
 from geo.data.importers.rows import cell, finish_features, point_reason, z_note
 from geo.data.importers.text import is_number
-from geo.data.loaders import DatasetError, parse_feature_collection
+from geo.data.loaders import parse_feature_collection
 
 FORMAT_GEOJSON: Final[str] = "incident GeoJSON (dashboard schema)"
 

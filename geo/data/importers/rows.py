@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, INCIDENT_REQUIRED, Rejected
 from geo.data.importers.result import ImportResult, IncidentImportError
-from geo.data.loaders import validate_incident_rows
+from geo.data.incidents import validate_incident_rows
 
 OUR_COLUMNS: Final[frozenset[str]] = frozenset(INCIDENT_COLUMNS) | frozenset(
     INCIDENT_EXTRA_COLUMNS

@@ -1,7 +1,7 @@
 """The bad-input corpus (tests/data/bad) through the real import path.
 
-Every file goes through :func:`geo.data.importers.import_incidents`, as an upload does, and must give
-exactly the outcome its manifest entry names: a whole-file error with a specific message, or
+Every file goes through :func:`geo.data.importers.import_incidents`, as an upload does, and must
+give exactly the outcome its manifest entry names: a whole-file error with a specific message, or
 rows refused with specific reasons, or an import with a note that says what was reinterpreted.
 No other exception may escape.
 

@@ -10,13 +10,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.core.model import INCIDENT_COLUMNS
-from geo.data.loaders import (
-    DatasetError,
-    load_feature_collection,
-    load_incidents_csv,
-    load_timeline,
-)
+from geo.core.model import INCIDENT_COLUMNS, DatasetError
+from geo.data.incidents import load_incidents_csv
+from geo.data.loaders import load_feature_collection, load_timeline
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -1,5 +1,5 @@
-"""Validating loaders in geo.data.loaders: whole-file errors raise DatasetError, bad items are rejected
-with their reasons while the good ones are kept."""
+"""Validating loaders in geo.data.loaders and geo.data.incidents: whole-file errors raise
+DatasetError, bad items are rejected with their reasons while the good ones are kept."""
 
 from __future__ import annotations
 
@@ -10,14 +10,9 @@ import json
 import pandas as pd
 import pytest
 
-from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
-from geo.data.loaders import (
-    DatasetError,
-    load_feature_collection,
-    load_incidents_csv,
-    load_layers,
-    load_timeline,
-)
+from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, DatasetError
+from geo.data.incidents import load_incidents_csv
+from geo.data.loaders import load_feature_collection, load_layers, load_timeline
 from tests.conftest import DROP
 
 BOWTIE = {

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, MAX_CELL_CHARS, check_incident
-from geo.data.loaders import incident_frame, plainly_valid, validate_incident_rows
+from geo.data.incidents import incident_frame, plainly_valid, validate_incident_rows
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

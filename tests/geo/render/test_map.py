@@ -12,7 +12,8 @@ import pytest
 
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
-from geo.data.loaders import incident_frame, load_layers
+from geo.data.incidents import incident_frame
+from geo.data.loaders import load_layers
 from geo.render.assets import walk
 from geo.render.credits import credits_for
 from geo.render.elements import GeoJsonLayer
