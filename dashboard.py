@@ -1,12 +1,17 @@
 """Entry point: page config, the shared sidebar and the router over pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import sidebar
 
+# A local file: a ":material/…:" page icon makes every page load fetch it from fonts.gstatic.com.
+ICON = Path(__file__).resolve().parent / "assets" / "favicon.svg"
+
 st.set_page_config(
     page_title="Syria–Israel security track: frontier map",
-    page_icon=":material/map:",
+    page_icon=str(ICON),
     layout="wide",
 )
 
