@@ -35,7 +35,7 @@ BoolGrid = NDArray[np.bool_]
 #: The horizon before the first crossing: no slope is lower (finite, so that weights of 0 hold).
 _NO_HORIZON: Final[float] = -1.0e30
 #: Cells per batch when sight lines are followed one by one (bounds the memory used).
-_CHUNK: Final[int] = 2048
+_CHUNK: Final[int] = 512
 
 
 def curvature_drop(distance_m: NDArray[np.float64] | float, refraction_k: float | None
@@ -68,38 +68,51 @@ def _overlap(shape: tuple[int, ...], row: int, col: int, half: int
                           slice(cols.start - c0, cols.stop - c0))
 
 
+def _ray_horizons(square: FloatGrid, cell_m: float, eye_m: float, refraction_k: float | None
+                  ) -> FloatGrid:
+    """For the rays of the east half of a square whose centre is the observer (ray j ends at
+    row offset j of the last column), the steepest slope from the eye strictly before each
+    column k (1 … half), as a (2·half + 1, half) array. The terrain is read where the ray crosses
+    the column, linearly between the two straddling cell centres."""
+    half = square.shape[0] // 2
+    steps = np.arange(1, half + 1, dtype=np.float64)
+    rays = np.arange(-half, half + 1, dtype=np.float64)
+    row_f = half + np.outer(rays, steps) / half
+    row0 = np.minimum(np.floor(row_f).astype(np.intp), 2 * half - 1)
+    cols = half + np.arange(1, half + 1)
+    terrain = square[row0, cols] + (row_f - row0) * (square[row0 + 1, cols] - square[row0, cols])
+    del row_f, row0
+    ray_dist = cell_m * np.outer(np.sqrt(1.0 + (rays / half) ** 2), steps)
+    slope = (terrain - curvature_drop(ray_dist, refraction_k) - eye_m) / ray_dist
+    del terrain, ray_dist
+    horizon = np.full_like(slope, _NO_HORIZON)
+    np.maximum.accumulate(slope[:, :-1], axis=1, out=horizon[:, 1:])
+    return horizon
+
+
 def _east_wedge(square: FloatGrid, cell_m: float, eye_m: float, target_height_m: float,
                 refraction_k: float | None) -> BoolGrid:
     """Visibility of the cells of the east wedge (column offset k ≥ 1, |row offset| ≤ k) of a
     square whose centre is the observer, as a (2·half + 1, half) array indexed by
     (row offset + half, k − 1); cells outside the wedge are False."""
     half = square.shape[0] // 2
-    steps = np.arange(1, half + 1, dtype=np.float64)  # k, along the columns
-    rays = np.arange(-half, half + 1, dtype=np.float64)  # ray j ends at row offset j, column half
-    cols = half + np.arange(1, half + 1)
-
-    # Terrain along each ray where it crosses each column: linear between the two cell centres.
-    row_f = half + np.outer(rays, steps) / half
-    row0 = np.minimum(np.floor(row_f).astype(np.intp), 2 * half - 1)
-    frac = row_f - row0
-    terrain = (1.0 - frac) * square[row0, cols] + frac * square[row0 + 1, cols]
-    ray_dist = cell_m * np.outer(np.sqrt(1.0 + (rays / half) ** 2), steps)
-    slope = (terrain - curvature_drop(ray_dist, refraction_k) - eye_m) / ray_dist
-    horizon = np.full_like(slope, _NO_HORIZON)  # steepest slope strictly before each column
-    horizon[:, 1:] = np.maximum.accumulate(slope, axis=1)[:, :-1]
-
+    horizon = _ray_horizons(square, cell_m, eye_m, refraction_k)
+    steps = np.arange(1, half + 1, dtype=np.float64)[None, :]
+    offsets = np.arange(-half, half + 1, dtype=np.float64)[:, None]  # the cells' row offsets
+    inside = np.abs(offsets) <= steps
     # Each cell against the horizon interpolated between the two rays that bracket it ...
-    offsets = rays[:, None]  # row offset of the cell
-    inside = np.abs(offsets) <= steps[None, :]
-    ray_f = np.clip(offsets * half / steps[None, :] + half, 0, 2 * half)
+    ray_f = np.clip(offsets * half / steps + half, 0, 2 * half)
     ray0 = np.minimum(np.floor(ray_f).astype(np.intp), 2 * half - 1)
     weight = ray_f - ray0
+    del ray_f
     k_index = np.broadcast_to(np.arange(half), ray0.shape)
     near, far = horizon[ray0, k_index], horizon[ray0 + 1, k_index]
-    cell_dist = cell_m * np.hypot(offsets, steps[None, :])
+    del ray0, horizon
+    cell_dist = cell_m * np.hypot(offsets, steps)
     cell_z = square[:, half + 1:] - curvature_drop(cell_dist, refraction_k) + target_height_m
     target_slope = (cell_z - eye_m) / cell_dist
-    visible = target_slope >= (1.0 - weight) * near + weight * far
+    del cell_z, cell_dist
+    visible = target_slope >= near + weight * (far - near)
     # ... unless one ray sees it and the other does not: then along its own sight line.
     unsure = inside & (target_slope >= np.minimum(near, far)) & (
         target_slope < np.maximum(near, far))
