@@ -27,6 +27,11 @@ from numpy.typing import NDArray
 EARTH_RADIUS_M: Final[float] = 6_371_000.0
 #: Coefficient of atmospheric refraction used unless the caller passes another value.
 REFRACTION_K: Final[float] = 0.13
+#: The correction in words, for captions and notes.
+CORRECTION_NOTE: Final[str] = (
+    "Corrected for the Earth's curvature and refraction: the terrain is lowered by "
+    f"d²(1 − k)/(2R) at distance d (k = {REFRACTION_K}, R = {EARTH_RADIUS_M / 1000:,.0f} km)."
+)
 #: What unknown ground (NaN) is read as during the sweep: low enough never to block a sight line.
 _UNKNOWN_GROUND_M: Final[float] = -1.0e5
 

@@ -48,6 +48,10 @@ SUMMIT_SEARCH_M: Final[float] = 500.0
 #: Step between the observer heights of :func:`height_sensitivity`.
 SENSITIVITY_STEP_M: Final[float] = 10.0
 CELL_KM2: Final[float] = CELL_M * CELL_M / 1e6
+RESOLUTION_NOTE: Final[str] = (
+    "Approximate at the terrain's 90 m resolution: a sight line that grazes the ground by a few "
+    "metres can go either way, and the area depends on the cell the observer stands on."
+)
 
 @dataclass(frozen=True)
 class Observer:
