@@ -1,4 +1,4 @@
-"""Helpers for AppTest: find the st_folium component and read its JSON arguments."""
+"""Helpers for AppTest: run the app, find custom components and charts (public API only)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,6 @@ from streamlit.testing.v1 import AppTest
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 #: Seconds a script run may take: generous, for a loaded machine.
 TIMEOUT_S = 300
-
-
-def _walk(node: Any):
-    """Every node under ``node`` (kept for tests/pages/test_export_page.py; prefer ``at.get``)."""
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield child
-            yield from _walk(child)
 
 
 def components(at: AppTest, name: str = "streamlit_folium.st_folium") -> list[dict[str, Any]]:
