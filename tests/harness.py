@@ -29,8 +29,8 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from geo.export.browser import CHROMIUM_ARGS, browser_available, chromium_path
+from tests.conftest import ROOT
 
-ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 ARTIFACTS: Final[Path] = ROOT / "test-artifacts"
 #: Seconds a server may take to answer its health check: generous, for a loaded machine.
 HEALTH_TIMEOUT_S: Final[float] = 240.0

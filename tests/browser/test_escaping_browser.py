@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, map_frame
-from tests.harness import ROOT, server
+from tests.conftest import ROOT
+from tests.harness import server
 
 HOSTILE = [
     "<script>window.__xss='script'</script>",
