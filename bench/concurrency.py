@@ -55,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.sessions import ROWS_PER_FILE, acled_file, dates_for, marker_for  # noqa: E402
-from tests.harness import VIEWPORT, chromium_missing, launch_options, only_local, server  # noqa: E402
+from tests.harness import ARTIFACTS, VIEWPORT, chromium_missing, launch_options, only_local, server  # noqa: E402
 
 STEPS = ("map", "date", "upload", "own data", "download", "filter", "isolation")
 DEFAULT_OUT = ROOT / "bench" / "results" / "concurrency.json"
@@ -247,9 +247,8 @@ async def run_session(browser: Any, url: str, index: int, markers: list[str],
         done = result.steps[-1] if result.steps else "start"
         result.errors.append(f"after {done!r}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
         try:
-            shots = ROOT / "test-artifacts"
-            shots.mkdir(exist_ok=True)
-            await page.screenshot(path=str(shots / f"concurrency-s{index:03d}.png"),
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / f"concurrency-s{index:03d}.png"),
                                   full_page=True)
         except Exception:  # noqa: BLE001, S110 - a screenshot is best effort
             pass
