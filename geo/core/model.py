@@ -7,9 +7,11 @@ Everything shown by the dashboard is one of three kinds of item:
 * an **incident** (ACLED-compatible columns, plus the report's URL);
 * a **timeline entry** (a dated event of the negotiation track).
 
-The validators here work on plain dicts and return a list of human-readable reasons (empty when
-the item is valid). Loaders in :mod:`geo.data.loaders` call them and keep every rejected item
-with its reasons, so that nothing is dropped silently.
+The validators here (features, timeline entries, sources) work on plain dicts and return a list
+of human-readable reasons (empty when the item is valid). Loaders in :mod:`geo.data.loaders` call
+them and keep every rejected item with its reasons, so that nothing is dropped silently.
+Incidents come in tables of up to millions of rows: their rules, on the schema and constants
+defined here, are applied column by column in :func:`geo.data.incidents.incident_reasons`.
 """
 
 from __future__ import annotations
@@ -123,11 +125,13 @@ FEATURE_REQUIRED: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True)
 class Rejected:
-    """One item a loader refused, and why."""
+    """One item a loader refused, and why; ``row`` is its number in the file when it is a row
+    or feature of one (the number ``item`` names)."""
 
     dataset: str
     item: str
     reasons: tuple[str, ...]
+    row: int | None = None
 
     @property
     def reason(self) -> str:
@@ -302,61 +306,6 @@ def _check_status_changes(changes: Any, start: dt.date | None, end: dt.date | No
     return reasons
 
 
-def check_incident(row: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
-    """Validate one incident row (already mapped to our column names)."""
-    reasons = [f"missing {key}" for key in INCIDENT_REQUIRED if is_blank(row.get(key))]
-    if reasons:
-        return reasons
-    when = parse_date(row.get("event_date"))
-    if when is None:
-        reasons.append(f"event_date is not a date: {str(row.get('event_date'))[:40]!r}")
-    elif when > (today or dt.date.today()):
-        reasons.append(f"event_date {when} is in the future")
-    lat, lon = _as_float(row.get("latitude")), _as_float(row.get("longitude"))
-    if lat is None or lon is None:
-        reasons.append("latitude/longitude are not numbers")
-    elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        reasons.append(f"coordinates out of range: lat {lat}, lon {lon}")
-    else:
-        west, south, east, north = REGION_BOUNDS
-        if not (south <= lat <= north and west <= lon <= east):
-            if south <= lon <= north and west <= lat <= east:
-                reasons.append(
-                    f"latitude and longitude look swapped (lat {lat}, lon {lon}): "
-                    "the point falls outside the region"
-                )
-            else:
-                reasons.append(f"coordinates fall outside the region: lat {lat}, lon {lon}")
-    fat = row.get("fatalities")
-    if not is_blank(fat):
-        value = _as_float(fat)
-        if value is None or value != int(value):
-            reasons.append(f"fatalities is not a whole number: {str(fat)[:20]!r}")
-        elif value < 0:
-            reasons.append(f"fatalities is negative: {int(value)}")
-        elif value > MAX_FATALITIES:
-            reasons.append(
-                f"fatalities {str(fat).strip()[:24]} is implausibly large for one event "
-                f"(more than {MAX_FATALITIES:,})"
-            )
-    for key in ("geo_precision", "time_precision"):
-        code = row.get(key)
-        if not is_blank(code) and _as_float(code) not in (1.0, 2.0, 3.0):
-            reasons.append(f"{key} {str(code)[:20]!r} is not 1, 2 or 3")
-    for key, value in row.items():
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            reasons.append(
-                f"{str(key)[:40]} is {len(value):,} characters long; the limit is "
-                f"{MAX_CELL_CHARS:,}"
-            )
-    url = row.get("url")
-    if not is_blank(url) and not is_http_url(url):
-        reasons.append(f"url is not an http(s) URL: {str(url)[:80]!r}")
-    if is_blank(row.get("source")) and is_blank(url):
-        reasons.append("no source: give a source name or a url")
-    return reasons
-
-
 def check_timeline_entry(entry: Mapping[str, Any]) -> list[str]:
     """Validate one timeline entry (references are resolved by the loader)."""
     reasons = [
@@ -405,5 +354,3 @@ def as_number(value: Any) -> float | None:
         return None
     return None if math.isnan(number) or math.isinf(number) else number
 
-
-_as_float = as_number

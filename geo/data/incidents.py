@@ -1,8 +1,11 @@
-"""Incidents in our schema: the CSV loader, row validation and the typed frame.
+"""Incidents in our schema: the incident rules, the CSV loader and the typed frame.
 
-:func:`load_incidents_csv` reads ``data/incidents.csv`` (or any CSV in our columns);
-:func:`validate_incident_rows` checks rows already in our column names (the importers map
-uploads to them first); :func:`incident_frame` types validated rows and adds point geometry.
+:func:`incident_reasons` is the one set of incident rules: it gives every row of a table the
+reasons it is refused, column by column. :func:`load_incidents_csv` reads ``data/incidents.csv``
+(or any CSV in our columns) and :func:`validate_incident_rows` checks its rows; the importers
+map uploads to our columns and check them with the same rules (:func:`split_rows` names each
+refused row by its number in the file). :func:`incident_frame` types the rows kept and adds
+point geometry.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,14 +33,10 @@ from geo.core.model import (
     LoadResult,
     Rejected,
     as_number,
-    check_incident,
     is_blank,
     is_http_url,
     parse_date,
 )
-
-_INCIDENT_DTYPES: Final[dict[str, str]] = {c: "string" for c in INCIDENT_COLUMNS}
-
 
 #: Rows parsed at a time: the parser's Python strings for one chunk at most are alive at once.
 CSV_CHUNK_ROWS: Final[int] = 100_000
@@ -45,8 +44,8 @@ CSV_CHUNK_ROWS: Final[int] = 100_000
 
 def _csv_buffer(source: str | Path | bytes) -> io.IOBase:
     """The CSV for pandas, without a text copy of a whole file (a str in a StringIO costs four
-    bytes a character). Bytes must decode as UTF-8 as in :func:`_read_text`, which raises the
-    same UnicodeDecodeError; one leading BOM is dropped, like "utf-8-sig" does."""
+    bytes a character). Bytes must decode as UTF-8 (a UnicodeDecodeError says they do not, as
+    when the other loaders read text); one leading BOM is dropped, like "utf-8-sig" does."""
     if isinstance(source, str):
         return io.StringIO(source)
     data = source.read_bytes() if isinstance(source, Path) else source
@@ -77,38 +76,42 @@ def load_incidents_csv(source: str | Path | bytes, dataset: str) -> LoadResult:
 
 
 def validate_incident_rows(frame: pd.DataFrame, dataset: str) -> LoadResult:
-    """Validate incident rows already in our column names; build the clean GeoDataFrame.
+    """Validate the rows of a CSV in our column names (its row 1 is the header) by the incident
+    rules (:func:`incident_reasons`); build the clean GeoDataFrame."""
+    table, ignored = incident_table(frame)
+    rows = range(2, len(table) + 2)
+    clean, rejected = split_rows(table, incident_reasons(table), dataset, rows, "row")
+    return LoadResult(clean, rejected, ignored)
 
-    The rules are those of :func:`geo.core.model.check_incident`. A vectorised pass finds the rows
-    that plainly pass them (:func:`plainly_valid`); only the other rows, and duplicates, go
-    through ``check_incident`` one by one, which gives the reasons of every rejected row.
-    """
-    known = set(INCIDENT_COLUMNS) | set(INCIDENT_EXTRA_COLUMNS)
-    ignored = [c for c in frame.columns if c not in known]
-    for col in (*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS):
-        if col not in frame:
-            frame[col] = ""
-    frame = frame[[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS]].fillna("")
-    idents = pd.Series(
-        _per_value(frame["event_id_cnty"], lambda v: str(v or "").strip(), object),
-        index=frame.index,
-    )
-    duplicate = ((idents != "") & idents.duplicated(keep="first")).to_numpy()
-    suspect = np.flatnonzero(~plainly_valid(frame) | duplicate)
-    keep = np.ones(len(frame), dtype=bool)
-    rejected: list[Rejected] = []
-    rows = frame.iloc[suspect].to_dict("records") if suspect.size else []
-    for pos, row in zip(suspect.tolist(), rows, strict=True):
-        reasons = check_incident(row)
-        ident = idents.iat[pos]
-        if duplicate[pos]:
-            reasons.append(f"duplicate event_id_cnty {ident!r}")
-        if reasons:
-            label = f"row {pos + 2} ({ident or 'no id'})"
-            rejected.append(Rejected(dataset, label, tuple(reasons)))
-            keep[pos] = False
-    clean = frame if keep.all() else frame.loc[keep]
-    return LoadResult(incident_frame(clean), rejected, ignored)
+
+def incident_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` in the incident columns, in schema order (a column it lacks is blank, a
+    missing value is ""), and the names of its other columns, which are ignored."""
+    columns = [*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS]
+    ignored = [c for c in frame.columns if c not in set(columns)]
+    return frame.reindex(columns=columns, fill_value="").fillna(""), ignored
+
+
+def event_ids(table: pd.DataFrame) -> pd.Series:
+    """The event id of every row, stripped ("" when there is none)."""
+    ids = _per_value(table["event_id_cnty"], lambda v: str(v or "").strip(), object)
+    return pd.Series(ids, index=table.index, dtype=object)
+
+
+def split_rows(
+    table: pd.DataFrame, reasons: pd.Series, dataset: str, rows: Sequence[int], unit: str
+) -> tuple[gpd.GeoDataFrame, list[Rejected]]:
+    """The rows of ``table`` without reasons, typed (:func:`incident_frame`), and a
+    :class:`Rejected` for every other row, named by ``unit`` and its number in the file
+    (``rows``, in table order), which it also carries as ``row``."""
+    refused = reasons.map(bool).to_numpy(dtype=bool)
+    idents = event_ids(table)
+    rejected = [
+        Rejected(dataset, f"{unit} {rows[pos]} ({idents.iat[pos][:60] or 'no id'})",
+                 reasons.iat[pos], row=rows[pos])
+        for pos in np.flatnonzero(refused).tolist()
+    ]
+    return incident_frame(table.loc[~refused] if refused.any() else table), rejected
 
 
 def _strings(values: pd.Series) -> bool:
@@ -122,6 +125,10 @@ def _per_value(values: pd.Series, check: Callable[[Any], Any], dtype: Any) -> np
         if not (codes < 0).any():
             return np.asarray([check(u) for u in uniques.tolist()], dtype=dtype)[codes]
     return np.asarray([check(v) for v in values.tolist()], dtype=dtype)
+
+
+def _flags(values: pd.Series, check: Callable[[Any], bool]) -> np.ndarray:
+    return _per_value(values, check, bool)
 
 
 def _number(value: Any) -> float:
@@ -156,55 +163,100 @@ def _numbers(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _fatalities_ok(value: Any) -> bool:
-    if is_blank(value):
-        return True
-    number = as_number(value)
-    return number is not None and number == int(number) and 0 <= number <= MAX_FATALITIES
+def _too_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > MAX_CELL_CHARS
 
 
-def _precision_ok(value: Any) -> bool:
-    return is_blank(value) or as_number(value) in (1.0, 2.0, 3.0)
+def incident_reasons(table: pd.DataFrame, today: dt.date | None = None) -> pd.Series:
+    """The incident rules: for every row of ``table`` (as :func:`incident_table` gives it), the
+    reasons it is not a usable incident, in a fixed order; an empty tuple when it is one.
 
-
-def _short(value: Any) -> bool:
-    return not (isinstance(value, str) and len(value) > MAX_CELL_CHARS)
-
-
-def plainly_valid(frame: pd.DataFrame, today: dt.date | None = None) -> np.ndarray:
-    """Rows that :func:`geo.core.model.check_incident` accepts, found column by column with its own
-    scalar rules (each distinct value checked once). True implies ``check_incident`` gives no
-    reason; a row found False is checked again one by one, for its reasons.
-    ``tests/geo/test_io_fast.py`` holds the two to the same rules."""
+    Each rule is checked column by column (each distinct text once); reasons are written out
+    only for the rows that break a rule. A row that lacks a required field gets only the
+    "missing" reasons (and "duplicate"). Of the rows that share an event id, the first is
+    kept and the others are duplicates.
+    """
     today = today or dt.date.today()
-    ok = np.ones(len(frame), dtype=bool)
+    found: dict[int, list[str]] = {}
+
+    def note(failing: np.ndarray, reason: Callable[[int], str]) -> None:
+        for pos in np.flatnonzero(failing).tolist():
+            found.setdefault(pos, []).append(reason(pos))
+
+    incomplete = np.zeros(len(table), dtype=bool)
     for key in INCIDENT_REQUIRED:
-        ok &= ~_per_value(frame[key], is_blank, bool)
+        missing = _flags(table[key], is_blank)
+        note(missing, lambda _, key=key: f"missing {key}")
+        incomplete |= missing
+    checked = ~incomplete
 
-    def dated(value: Any) -> bool:
-        day = parse_date(value)
-        return day is not None and day <= today
+    dates = table["event_date"]
+    undated = _flags(dates, lambda v: parse_date(v) is None)
+    future = _flags(dates, lambda v: (day := parse_date(v)) is not None and day > today)
+    note(checked & undated, lambda p: f"event_date is not a date: {str(dates.iat[p])[:40]!r}")
+    note(checked & future, lambda p: f"event_date {parse_date(dates.iat[p])} is in the future")
 
-    ok &= _per_value(frame["event_date"], dated, bool)
-    lat, lon = _numbers(frame["latitude"]), _numbers(frame["longitude"])
+    lat, lon = _numbers(table["latitude"]), _numbers(table["longitude"])
     west, south, east, north = REGION_BOUNDS
     with np.errstate(invalid="ignore"):
-        ok &= (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-    ok &= _per_value(frame["fatalities"], _fatalities_ok, bool)
+        numeric = checked & ~(np.isnan(lat) | np.isnan(lon))
+        on_earth = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+        inside = (south <= lat) & (lat <= north) & (west <= lon) & (lon <= east)
+        swapped = (south <= lon) & (lon <= north) & (west <= lat) & (lat <= east)
+
+    def point(p: int) -> str:
+        return f"lat {float(lat[p])}, lon {float(lon[p])}"
+
+    note(checked & ~numeric, lambda _: "latitude/longitude are not numbers")
+    note(numeric & ~on_earth, lambda p: f"coordinates out of range: {point(p)}")
+    outside = numeric & on_earth & ~inside
+    note(outside & swapped, lambda p: f"latitude and longitude look swapped ({point(p)}): "
+                                      "the point falls outside the region")
+    note(outside & ~swapped, lambda p: f"coordinates fall outside the region: {point(p)}")
+
+    deaths = table["fatalities"]
+    count = _numbers(deaths)
+    given = checked & ~_flags(deaths, is_blank)
+    with np.errstate(invalid="ignore"):
+        whole = given & np.isfinite(count) & (count == np.trunc(count))
+    note(given & ~whole,
+         lambda p: f"fatalities is not a whole number: {str(deaths.iat[p])[:20]!r}")
+    note(whole & (count < 0), lambda p: f"fatalities is negative: {int(count[p])}")
+    note(whole & (count > MAX_FATALITIES),
+         lambda p: f"fatalities {str(deaths.iat[p]).strip()[:24]} is implausibly large for one "
+                   f"event (more than {MAX_FATALITIES:,})")
+
     for key in ("geo_precision", "time_precision"):
-        ok &= _per_value(frame[key], _precision_ok, bool)
-    for key in frame.columns:
-        column = frame[key]
-        if _strings(column):
-            ok &= (column.str.len() <= MAX_CELL_CHARS).to_numpy(dtype=bool)
-        else:
-            ok &= _per_value(column, _short, bool)
-    good_url = _matching(frame["url"], _PLAIN_HTTP_URL)
-    others = frame["url"].mask(good_url, "")
-    blank_url = ~good_url & _per_value(others, is_blank, bool)
-    ok &= good_url | blank_url | _per_value(others, is_http_url, bool)
-    ok &= ~(_per_value(frame["source"], is_blank, bool) & blank_url)
-    return ok
+        codes = table[key]
+        wrong = ~_flags(codes, is_blank) & ~np.isin(_numbers(codes), (1.0, 2.0, 3.0))
+        note(checked & wrong,
+             lambda p, key=key, codes=codes: f"{key} {str(codes.iat[p])[:20]!r} is not 1, 2 or 3")
+
+    for key in table.columns:
+        cells = table[key]
+        too_long = ((cells.str.len() > MAX_CELL_CHARS).to_numpy(dtype=bool) if _strings(cells)
+                    else _flags(cells, _too_long))
+        note(checked & too_long,
+             lambda p, key=key, cells=cells: f"{str(key)[:40]} is {len(cells.iat[p]):,} characters "
+                                             f"long; the limit is {MAX_CELL_CHARS:,}")
+
+    url = table["url"]
+    plain_url = _matching(url, _PLAIN_HTTP_URL)
+    others = url.mask(plain_url, "")
+    no_url = ~plain_url & _flags(others, is_blank)
+    bad_url = ~plain_url & ~no_url & ~_flags(others, is_http_url)
+    note(checked & bad_url, lambda p: f"url is not an http(s) URL: {str(url.iat[p])[:80]!r}")
+    note(checked & no_url & _flags(table["source"], is_blank),
+         lambda _: "no source: give a source name or a url")
+
+    idents = event_ids(table)
+    duplicate = ((idents != "") & idents.duplicated(keep="first")).to_numpy(dtype=bool)
+    note(duplicate, lambda p: f"duplicate event_id_cnty {idents.iat[p]!r}")
+
+    reasons = pd.Series([()] * len(table), index=table.index, dtype=object)
+    for pos, listed in found.items():
+        reasons.iat[pos] = tuple(listed)
+    return reasons
 
 
 def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -2,8 +2,9 @@
 
 :func:`import_incidents` takes the raw bytes of an upload and its file name, recognises the
 format, maps the columns to our incident schema (:data:`geo.core.model.INCIDENT_COLUMNS`) and
-validates every row with :func:`geo.data.loaders.validate_incident_rows`. Rows that fail are kept in
-``rejected`` with their reasons (and their row number in the file); nothing is dropped silently.
+validates every row by the incident rules (:func:`geo.data.incidents.incident_reasons`). Rows
+that fail are kept in ``rejected`` with their reasons and their row (or feature) number in the
+file; nothing is dropped silently.
 
 Recognised formats:
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Final
@@ -106,18 +105,18 @@ def _finish_csv(
         raise IncidentImportError(f"{name}: the file has a header but no data rows.")
     width = len(header)
     rows: list[list[str]] = []
-    labels: list[str] = []
-    rejected_early: list[tuple[int, Rejected]] = []
+    numbers: list[int] = []
+    misshapen: list[Rejected] = []
     for number, fields in records:
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
             fields = fields[:width]
         if len(fields) != width:
-            rejected_early.append((number, Rejected(
-                name, f"row {number}", (f"has {len(fields)} fields; expected {width}",)
-            )))
+            misshapen.append(Rejected(
+                name, f"row {number}", (f"has {len(fields)} fields; expected {width}",), number
+            ))
             continue
         rows.append(fields)
-        labels.append(f"row {number}")
+        numbers.append(number)
     raw = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(
         columns=header, dtype=object
     )
@@ -127,15 +126,8 @@ def _finish_csv(
         frame, pre, ignored = map_ucdp(raw)
     else:
         frame, pre, ignored = raw, None, [c for c in header if c not in OUR_COLUMNS]
-    clean, rejected = validate_rows(frame, name, labels, pre)
-    # Put the rows refused for their shape back in file order.
-    if rejected_early:
-        numbers = [_label_number(r.item) for r in rejected]
-        merged = [(n, r) for n, r in zip(numbers, rejected, strict=True)] + rejected_early
-        rejected = [r for _, r in sorted(merged, key=lambda pair: pair[0])]
-    return ImportResult(fmt, clean, rejected, ignored, len(records), [n for n in [note] if n])
-
-
-def _label_number(label: str) -> int:
-    match = re.match(r"^\w+ (\d+)", label)
-    return int(match.group(1)) if match else 0
+    clean, rejected = validate_rows(frame, name, numbers, "row", pre)
+    # The rows refused for their shape and those refused by validation, in file order.
+    by_row = {r.row: r for r in [*misshapen, *rejected]}
+    in_order = [by_row[number] for number, _ in records if number in by_row]
+    return ImportResult(fmt, clean, in_order, ignored, len(records), [n for n in [note] if n])

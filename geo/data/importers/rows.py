@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, INCIDENT_REQUIRED, Rejected
 from geo.data.importers.result import ImportResult, IncidentImportError
-from geo.data.incidents import validate_incident_rows
+from geo.data.incidents import incident_reasons, incident_table, split_rows
 
 OUR_COLUMNS: Final[frozenset[str]] = frozenset(INCIDENT_COLUMNS) | frozenset(
     INCIDENT_EXTRA_COLUMNS
@@ -73,8 +73,8 @@ def finish_features(
             f"event_date, event_type, …); found {found or 'no properties'}."
         )
     ignored = [str(c) for c in frame.columns if c not in OUR_COLUMNS]
-    labels = [f"feature {i + 1}" for i in range(len(frame))]
-    clean, rejected = validate_rows(frame, name, labels, pre)
+    features = range(1, len(frame) + 1)
+    clean, rejected = validate_rows(frame, name, features, "feature", pre)
     return ImportResult(fmt, clean, rejected, ignored, len(frame), notes)
 
 
@@ -85,54 +85,37 @@ _COORDINATES_MISSING: Final[frozenset[str]] = frozenset({"missing latitude", "mi
 def validate_rows(
     frame: pd.DataFrame,
     dataset: str,
-    labels: Sequence[str],
+    rows: Sequence[int],
+    unit: str,
     pre_reasons: Sequence[Sequence[str]] | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Rejected]]:
-    """Validate mapped rows with :func:`geo.data.loaders.validate_incident_rows`.
+    """Validate mapped rows by the incident rules (:func:`geo.data.incidents.incident_reasons`).
 
-    ``labels`` name each row as the user knows it ("row 12", "feature 3"); ``pre_reasons``
-    are problems found while mapping (e.g. an unknown UCDP code), which reject the row too.
-    Returns the clean incidents and every rejected row, in file order.
+    ``rows`` are the rows' numbers in the file and ``unit`` what they count ("row", "feature");
+    ``pre_reasons`` are problems found while mapping (e.g. an unknown UCDP code), which reject
+    the row too. Returns the clean incidents and every rejected row, in file order.
     """
-    frame = frame.reset_index(drop=True).copy()
-    for col in frame.columns:
-        frame[col] = frame[col].astype(object)
-    idents = [
-        str(v or "").strip() if not (isinstance(v, float) and math.isnan(v)) else ""
-        for v in (frame["event_id_cnty"] if "event_id_cnty" in frame else [""] * len(frame))
-    ]
-    empty_rows = (
-        frame.fillna("").astype(str).apply(lambda col: col.str.strip() == "").all(axis=1).tolist()
-        if len(frame.columns) else [True] * len(frame)
-    )
-    result = validate_incident_rows(frame, dataset)
-    clean: gpd.GeoDataFrame = result.data
-    clean_ids = {str(v).strip() for v in clean["event_id_cnty"]}
-    seen: set[str] = set()
-    kept: list[bool] = []
-    for ident in idents:
-        kept.append(bool(ident) and ident not in seen and ident in clean_ids)
-        seen.add(ident)
-    if kept.count(False) != len(result.rejected):  # cannot happen; keep the loader's labels
-        return clean, list(result.rejected)
-    pre = pre_reasons or [()] * len(idents)
-    loader_rejected = iter(result.rejected)
-    rejected: list[Rejected] = []
-    keep_clean: list[bool] = []
-    for pos, is_kept in enumerate(kept):
-        label = f"{labels[pos]} ({idents[pos][:60] or 'no id'})"
-        extra = tuple(pre[pos])
-        if is_kept:
-            keep_clean.append(not extra)
-            if extra:
-                rejected.append(Rejected(dataset, label, extra))
-        else:
-            reasons = next(loader_rejected).reasons
-            # A row with nothing in it (e.g. not a Feature): its mapping problem says it all.
-            if any(r.startswith(_GEOMETRY_PROBLEMS) for r in extra):
-                reasons = tuple(r for r in reasons if r not in _COORDINATES_MISSING)
-            combined = extra if extra and empty_rows[pos] else extra + tuple(reasons)
-            rejected.append(Rejected(dataset, label, combined))
-    if not all(keep_clean):
-        clean = clean[np.asarray(keep_clean, dtype=bool)].reset_index(drop=True)
-    return clean, rejected
+    frame = frame.reset_index(drop=True).astype(object)
+    table, _ = incident_table(frame)
+    reasons = incident_reasons(table)
+    if pre_reasons is not None:
+        blank = frame.fillna("").astype(str).apply(lambda col: col.str.strip() == "")
+        empty = blank.all(axis=1).to_numpy(dtype=bool)
+        combined = [
+            _with_mapping_problems(tuple(problems), found, is_empty)
+            for problems, found, is_empty in zip(pre_reasons, reasons, empty, strict=True)
+        ]
+        reasons = pd.Series(combined, index=reasons.index, dtype=object)
+    return split_rows(table, reasons, dataset, rows, unit)
+
+
+def _with_mapping_problems(
+    problems: tuple[str, ...], found: tuple[str, ...], empty: bool
+) -> tuple[str, ...]:
+    """A row's mapping problems, then what the rules found (a row with nothing in it, e.g. not
+    a Feature: its mapping problem says it all)."""
+    if problems and empty:
+        return problems
+    if any(r.startswith(_GEOMETRY_PROBLEMS) for r in problems):
+        found = tuple(r for r in found if r not in _COORDINATES_MISSING)
+    return problems + found

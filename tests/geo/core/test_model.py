@@ -13,7 +13,6 @@ from geo.core.model import (
     CONFIDENCES,
     STATUSES,
     check_feature_properties,
-    check_incident,
     check_sources,
     check_timeline_entry,
     is_http_url,
@@ -242,77 +241,6 @@ def test_broken_feature_gives_reason(make_feature, overrides, reason):
 def test_every_vocabulary_value_is_accepted(make_feature, status, basis, confidence):
     props = make_feature(status=status, basis=basis, confidence=confidence)["properties"]
     assert check_feature_properties(props) == []
-
-
-# ---------------------------------------------------------------------------------------------
-# Incidents
-
-
-def test_valid_incident_passes(make_incident):
-    assert check_incident(make_incident(), today=TODAY) == []
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"fatalities": ""},
-        {"fatalities": "3"},
-        {"fatalities": "3.0"},
-        {"geo_precision": ""},
-        {"geo_precision": "3"},
-        {"url": ""},  # a source name alone is enough
-        {"source": "", "url": "https://example.org/report"},
-        {"event_date": TODAY.isoformat()},
-        {"latitude": 33.1256, "longitude": 35.8244},  # numbers, not strings
-    ],
-)
-def test_valid_incident_variants_pass(make_incident, overrides):
-    assert check_incident(make_incident(**overrides), today=TODAY) == []
-
-
-@pytest.mark.parametrize(
-    ("overrides", "reason"),
-    [
-        ({"event_id_cnty": ""}, "missing event_id_cnty"),
-        ({"event_date": DROP}, "missing event_date"),
-        ({"event_type": "  "}, "missing event_type"),
-        ({"latitude": ""}, "missing latitude"),
-        ({"event_date": "15/01/2025"}, "event_date is not a date"),
-        ({"event_date": "2026-01-21"}, "event_date 2026-01-21 is in the future"),
-        ({"latitude": "north"}, "latitude/longitude are not numbers"),
-        ({"longitude": "nan"}, "latitude/longitude are not numbers"),
-        ({"latitude": "35.8244", "longitude": "33.1256"}, "latitude and longitude look swapped"),
-        ({"latitude": "95", "longitude": "35.8"}, "coordinates out of range"),
-        ({"latitude": "33.1", "longitude": "-200"}, "coordinates out of range"),
-        ({"latitude": "48.85", "longitude": "2.35"}, "coordinates fall outside the region"),
-        ({"latitude": "0", "longitude": "0"}, "coordinates fall outside the region"),
-        ({"fatalities": "-1"}, "fatalities is negative: -1"),
-        ({"fatalities": "1.5"}, "fatalities is not a whole number"),
-        ({"fatalities": "two"}, "fatalities is not a whole number"),
-        ({"fatalities": "inf"}, "fatalities is not a whole number"),
-        ({"geo_precision": "4"}, "geo_precision '4' is not 1, 2 or 3"),
-        ({"geo_precision": "0"}, "geo_precision '0' is not 1, 2 or 3"),
-        ({"url": "javascript:alert(1)"}, "url is not an http(s) URL"),
-        ({"source": "", "url": ""}, "no source"),
-    ],
-)
-def test_broken_incident_gives_reason(make_incident, overrides, reason):
-    reasons = check_incident(make_incident(**overrides), today=TODAY)
-    assert reasons, f"{overrides} was accepted"
-    assert reason in reasons_text(reasons)
-
-
-def test_swapped_coordinates_are_not_reported_as_plain_out_of_region(make_incident):
-    reasons = check_incident(make_incident(latitude="35.8244", longitude="33.1256"), today=TODAY)
-    assert len(reasons) == 1
-    assert "swapped" in reasons[0]
-
-
-def test_future_date_uses_today_by_default(make_incident):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
-    reasons = check_incident(make_incident(event_date=tomorrow.isoformat()))
-    assert "in the future" in reasons_text(reasons)
-    assert check_incident(make_incident(event_date=dt.date.today().isoformat())) == []
 
 
 # ---------------------------------------------------------------------------------------------
