@@ -10,6 +10,7 @@ be read is reported and moved aside to ``<name>.corrupt-<timestamp>``, never dro
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import time
@@ -22,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.core.crs import WGS84
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS, INCIDENT_REQUIRED
 from geo.data.incidents import incident_frame
 
@@ -126,9 +128,9 @@ def _prepare(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     keep = [c for c in (*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS) if c in gdf]
     frame = gpd.GeoDataFrame(gdf[keep].copy(), geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
     if frame.crs is None:
-        frame = frame.set_crs("EPSG:4326")
-    elif not frame.crs.equals("EPSG:4326"):
-        frame = frame.to_crs("EPSG:4326")
+        frame = frame.set_crs(WGS84)
+    elif not frame.crs.equals(WGS84):
+        frame = frame.to_crs(WGS84)
     for col in frame.columns:
         if col == frame.geometry.name:
             continue
@@ -153,6 +155,7 @@ def save(name: str, gdf: gpd.GeoDataFrame, folder: Path | str | None = None) -> 
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temp, path)
+        _fsync_dir(base)
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001 - GDAL and the file system raise many kinds
@@ -161,19 +164,17 @@ def save(name: str, gdf: gpd.GeoDataFrame, folder: Path | str | None = None) -> 
     finally:
         if temp.exists():
             temp.unlink(missing_ok=True)
-    _fsync_dir(base)
     return path
 
 
 def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
+    """Flush the folder's entries, so that the file just moved in survives a crash."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:  # EINVAL: this file system cannot sync a folder
+            raise
     finally:
         os.close(fd)
 
@@ -208,7 +209,7 @@ def list_datasets(folder: Path | str | None = None) -> Listing:
     listing = Listing()
     if not base.is_dir():
         return listing
-    _remove_stale_temps(base)
+    listing.problems += _remove_stale_temps(base)
     for path in sorted(base.glob(f"*{SUFFIX}")):
         name = path.stem
         if name.startswith(".") or not NAME_PATTERN.match(name):
@@ -278,11 +279,16 @@ def delete(name: str, folder: Path | str | None = None) -> bool:
     return True
 
 
-def _remove_stale_temps(base: Path) -> None:
+def _remove_stale_temps(base: Path) -> list[str]:
+    """Remove the left-overs of interrupted saves; returns why any could not be removed."""
     cutoff = time.time() - STALE_TEMP_SECONDS
+    problems: list[str] = []
     for temp in base.glob(f"{_TEMP_PREFIX}*{SUFFIX}"):
         try:
             if temp.stat().st_mtime < cutoff:
                 temp.unlink()
-        except OSError:
-            pass
+        except FileNotFoundError:
+            continue  # another session removed it meanwhile
+        except OSError as exc:
+            problems.append(f"could not remove the left-over file {temp.name}: {exc.strerror}.")
+    return problems

@@ -10,6 +10,7 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
+from geo.core.crs import WGS84
 from geo.data.importers.result import ImportResult, IncidentImportError
 from geo.data.importers.rows import cell, finish_features, point_reason, z_note
 
@@ -52,9 +53,9 @@ def import_gpkg(data: bytes, name: str) -> ImportResult:
     if isinstance(gdf, gpd.GeoDataFrame) and gdf.geometry.name in gdf:
         if gdf.crs is None:
             notes.append("The layer declares no CRS; coordinates were read as WGS84 lon/lat.")
-        elif not gdf.crs.equals("EPSG:4326"):
+        elif not gdf.crs.equals(WGS84):
             notes.append(f"Reprojected from {gdf.crs.to_string()} to WGS84 lon/lat.")
-            gdf = gdf.to_crs("EPSG:4326")
+            gdf = gdf.to_crs(WGS84)
         with_z = 0
         for i, geom in enumerate(gdf.geometry.to_numpy()):
             if geom is None or geom.is_empty:

@@ -24,8 +24,11 @@ def refuse_binary(data: bytes, name: str) -> None:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
-            names = []
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            raise IncidentImportError(
+                f"{name}: this is a damaged ZIP archive ({str(exc)[:120]}). Upload the CSV, "
+                "GeoJSON or GeoPackage itself."
+            ) from None
         if any(n.startswith("xl/") for n in names):
             raise IncidentImportError(
                 f"{name}: this is an Excel workbook (.xlsx). Save the sheet as "

@@ -312,6 +312,7 @@ def _zip(name: str) -> bytes:
          "UTF-16 text without a byte-order mark"),
         (_zip("incidents.csv"), "incidents.zip", "ZIP archive. Unzip it"),
         (_zip("xl/workbook.xml"), "incidents.xlsx", "Excel workbook"),
+        (_zip("incidents.csv")[:40], "cut.zip", "damaged ZIP archive (File is not a zip file)"),
         (gzip.compress(b"a,b\n1,2\n"), "incidents.csv.gz", "gzip"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "report.pdf", "PDF"),
         (bytes(range(256)) * 4, "random.bin", "binary file"),

@@ -3,6 +3,7 @@ safe names only, and corrupt files reported and set aside (never dropped silentl
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -133,6 +134,44 @@ def test_stale_temp_files_are_cleaned_and_fresh_ones_kept(tmp_path: Path, incide
     os.utime(stale, (old, old))
     assert store.list_datasets(tmp_path).names == ["kept"]
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_stale_temp_file_that_cannot_be_removed_is_reported(
+    tmp_path: Path, incidents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save("kept", incidents, tmp_path)
+    stale = tmp_path / ".tmp-kept-old.gpkg"
+    stale.write_bytes(b"partial")
+    old = time.time() - 2 * store.STALE_TEMP_SECONDS
+    os.utime(stale, (old, old))
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    listing = store.list_datasets(tmp_path)
+    assert listing.names == ["kept"] and stale.exists()
+    assert listing.problems == [
+        "could not remove the left-over file .tmp-kept-old.gpkg: Permission denied."
+    ]
+
+
+@pytest.mark.parametrize(("errno_code", "saved"), [(errno.EINVAL, True), (errno.EIO, False)])
+def test_a_folder_that_cannot_be_synced_only_matters_when_the_disk_fails(
+    tmp_path: Path, incidents, monkeypatch: pytest.MonkeyPatch, errno_code: int, saved: bool
+) -> None:
+    def fsync(fd: int) -> None:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno_code, os.strerror(errno_code))
+
+    monkeypatch.setattr(store.os, "fsync", fsync)
+    if saved:
+        store.save("synced", incidents, tmp_path)
+    else:
+        with pytest.raises(store.StoreError, match="Input/output error"):
+            store.save("synced", incidents, tmp_path)
+    monkeypatch.undo()
+    assert store.list_datasets(tmp_path).names == ["synced"]  # the file itself was moved in
 
 
 def test_corrupt_file_is_reported_and_set_aside(tmp_path: Path, incidents) -> None:
