@@ -10,16 +10,24 @@
   GeoNames alternates and belong to another place (Al Mazra'ah "السجن", 'Ariqah "تل عمار"), so
   a WOF name is used only when its consonants match the place's romanised name.
 * :func:`round_sig` and :func:`area_label` keep area figures no more precise than their
-  sources: two significant figures, "≈", "(schematic)".
+  sources: two significant figures, "≈", "(schematic)". They are defined once, in
+  ``geo/core/figures.py`` (the app prints figures with them too), and imported here.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for geo/
+from geo.core.figures import area_label, round_sig  # noqa: E402
+
+__all__ = ["area_label", "arabic_fits", "is_arabic", "pick_arabic", "round_sig",
+           "via_republisher"]
 
 #: Hosts that only republish other outlets' copy (reporting README caveat 1; batch2 caveat 2).
 REPUBLISHER_HOSTS = (
@@ -115,20 +123,3 @@ def pick_arabic(candidates: Iterable[tuple[str, str]], latin_names: Iterable[str
         if arabic_fits(name, latin):
             return name, field
     return "", ""
-
-
-# --- Area figures -----------------------------------------------------------------------------
-
-
-def round_sig(value: float, digits: int = 2) -> int:
-    """``value`` rounded to ``digits`` significant figures (areas in km², so an int)."""
-    if value <= 0:
-        return 0
-    return int(round(value, digits - 1 - int(math.floor(math.log10(value)))))
-
-
-def area_label(km2: int, cut_at_lon: float | None = None) -> str:
-    text = f"≈ {km2:,} km² (schematic)"
-    if cut_at_lon is not None:
-        text += f"; cut at {cut_at_lon}° E, the edge of the staged data: the full area is larger"
-    return text
