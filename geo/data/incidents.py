@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -177,24 +178,22 @@ def incident_reasons(table: pd.DataFrame, today: dt.date | None = None) -> pd.Se
     kept and the others are duplicates.
     """
     today = today or dt.date.today()
-    found: dict[int, list[str]] = {}
-
-    def note(failing: np.ndarray, reason: Callable[[int], str]) -> None:
-        for pos in np.flatnonzero(failing).tolist():
-            found.setdefault(pos, []).append(reason(pos))
+    found: defaultdict[int, list[str]] = defaultdict(list)
 
     incomplete = np.zeros(len(table), dtype=bool)
     for key in INCIDENT_REQUIRED:
         missing = _flags(table[key], is_blank)
-        note(missing, lambda _, key=key: f"missing {key}")
+        for p in _where(missing):
+            found[p].append(f"missing {key}")
         incomplete |= missing
     checked = ~incomplete
 
     dates = table["event_date"]
-    undated = _flags(dates, lambda v: parse_date(v) is None)
-    future = _flags(dates, lambda v: (day := parse_date(v)) is not None and day > today)
-    note(checked & undated, lambda p: f"event_date is not a date: {str(dates.iat[p])[:40]!r}")
-    note(checked & future, lambda p: f"event_date {parse_date(dates.iat[p])} is in the future")
+    for p in _where(checked & _flags(dates, lambda v: parse_date(v) is None)):
+        found[p].append(f"event_date is not a date: {str(dates.iat[p])[:40]!r}")
+    for p in _where(checked & _flags(dates, lambda v: (d := parse_date(v)) is not None
+                                     and d > today)):
+        found[p].append(f"event_date {parse_date(dates.iat[p])} is in the future")
 
     lat, lon = _numbers(table["latitude"]), _numbers(table["longitude"])
     west, south, east, north = REGION_BOUNDS
@@ -207,56 +206,66 @@ def incident_reasons(table: pd.DataFrame, today: dt.date | None = None) -> pd.Se
     def point(p: int) -> str:
         return f"lat {float(lat[p])}, lon {float(lon[p])}"
 
-    note(checked & ~numeric, lambda _: "latitude/longitude are not numbers")
-    note(numeric & ~on_earth, lambda p: f"coordinates out of range: {point(p)}")
+    for p in _where(checked & ~numeric):
+        found[p].append("latitude/longitude are not numbers")
+    for p in _where(numeric & ~on_earth):
+        found[p].append(f"coordinates out of range: {point(p)}")
     outside = numeric & on_earth & ~inside
-    note(outside & swapped, lambda p: f"latitude and longitude look swapped ({point(p)}): "
-                                      "the point falls outside the region")
-    note(outside & ~swapped, lambda p: f"coordinates fall outside the region: {point(p)}")
+    for p in _where(outside & swapped):
+        found[p].append(f"latitude and longitude look swapped ({point(p)}): "
+                        "the point falls outside the region")
+    for p in _where(outside & ~swapped):
+        found[p].append(f"coordinates fall outside the region: {point(p)}")
 
     deaths = table["fatalities"]
     count = _numbers(deaths)
     given = checked & ~_flags(deaths, is_blank)
     with np.errstate(invalid="ignore"):
         whole = given & np.isfinite(count) & (count == np.trunc(count))
-    note(given & ~whole,
-         lambda p: f"fatalities is not a whole number: {str(deaths.iat[p])[:20]!r}")
-    note(whole & (count < 0), lambda p: f"fatalities is negative: {int(count[p])}")
-    note(whole & (count > MAX_FATALITIES),
-         lambda p: f"fatalities {str(deaths.iat[p]).strip()[:24]} is implausibly large for one "
-                   f"event (more than {MAX_FATALITIES:,})")
+    for p in _where(given & ~whole):
+        found[p].append(f"fatalities is not a whole number: {str(deaths.iat[p])[:20]!r}")
+    for p in _where(whole & (count < 0)):
+        found[p].append(f"fatalities is negative: {int(count[p])}")
+    for p in _where(whole & (count > MAX_FATALITIES)):
+        found[p].append(f"fatalities {str(deaths.iat[p]).strip()[:24]} is implausibly large "
+                        f"for one event (more than {MAX_FATALITIES:,})")
 
     for key in ("geo_precision", "time_precision"):
         codes = table[key]
         wrong = ~_flags(codes, is_blank) & ~np.isin(_numbers(codes), (1.0, 2.0, 3.0))
-        note(checked & wrong,
-             lambda p, key=key, codes=codes: f"{key} {str(codes.iat[p])[:20]!r} is not 1, 2 or 3")
+        for p in _where(checked & wrong):
+            found[p].append(f"{key} {str(codes.iat[p])[:20]!r} is not 1, 2 or 3")
 
     for key in table.columns:
         cells = table[key]
         too_long = ((cells.str.len() > MAX_CELL_CHARS).to_numpy(dtype=bool) if _strings(cells)
                     else _flags(cells, _too_long))
-        note(checked & too_long,
-             lambda p, key=key, cells=cells: f"{str(key)[:40]} is {len(cells.iat[p]):,} characters "
-                                             f"long; the limit is {MAX_CELL_CHARS:,}")
+        for p in _where(checked & too_long):
+            found[p].append(f"{str(key)[:40]} is {len(cells.iat[p]):,} characters long; the "
+                            f"limit is {MAX_CELL_CHARS:,}")
 
     url = table["url"]
     plain_url = _matching(url, _PLAIN_HTTP_URL)
     others = url.mask(plain_url, "")
     no_url = ~plain_url & _flags(others, is_blank)
-    bad_url = ~plain_url & ~no_url & ~_flags(others, is_http_url)
-    note(checked & bad_url, lambda p: f"url is not an http(s) URL: {str(url.iat[p])[:80]!r}")
-    note(checked & no_url & _flags(table["source"], is_blank),
-         lambda _: "no source: give a source name or a url")
+    for p in _where(checked & ~plain_url & ~no_url & ~_flags(others, is_http_url)):
+        found[p].append(f"url is not an http(s) URL: {str(url.iat[p])[:80]!r}")
+    for p in _where(checked & no_url & _flags(table["source"], is_blank)):
+        found[p].append("no source: give a source name or a url")
 
     idents = event_ids(table)
-    duplicate = ((idents != "") & idents.duplicated(keep="first")).to_numpy(dtype=bool)
-    note(duplicate, lambda p: f"duplicate event_id_cnty {idents.iat[p]!r}")
+    for p in _where(((idents != "") & idents.duplicated(keep="first")).to_numpy(dtype=bool)):
+        found[p].append(f"duplicate event_id_cnty {idents.iat[p]!r}")
 
     reasons = pd.Series([()] * len(table), index=table.index, dtype=object)
     for pos, listed in found.items():
         reasons.iat[pos] = tuple(listed)
     return reasons
+
+
+def _where(mask: np.ndarray) -> list[int]:
+    """The positions where ``mask`` is true."""
+    return [int(p) for p in np.flatnonzero(mask)]
 
 
 def incident_frame(frame: pd.DataFrame) -> gpd.GeoDataFrame:
