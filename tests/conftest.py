@@ -82,6 +82,8 @@ def make_feature() -> Callable[..., dict[str, Any]]:
             "notes": "",
             "attribution": "© OpenStreetMap contributors (ODbL 1.0)",
             "licence": "ODbL 1.0",
+            "located": True,
+            "geo_precision": 1,  # a position's uncertainty circle (geo.data.feature_checks)
         }
         geom = {"type": "Point", "coordinates": [35.824, 33.125]} if geometry is DROP else geometry
         return {"type": "Feature", "properties": _apply(props, overrides), "geometry": geom}

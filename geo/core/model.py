@@ -92,6 +92,17 @@ INCIDENT_EXTRA_COLUMNS: Final[tuple[str, ...]] = (
     "basis",
     "confidence",
     "confidence_note",
+    # admin2 is derived from the point; the compiler's value is kept apart
+    "admin2_pcode",
+    "admin2_reported",
+    # the place's Arabic name and the source field it was taken from
+    "place_ar",
+    "place_ar_source",
+    # "true" when the cited page is a republisher's copy (data/SOURCES.md)
+    "source_via_republisher",
+    # a reported Syrian-side event that its source places inside the Golan (geo.data.audit)
+    "inside_golan_per_source",
+    "inside_golan_note",
 )
 INCIDENT_REQUIRED: Final[tuple[str, ...]] = (
     "event_id_cnty",

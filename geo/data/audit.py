@@ -10,8 +10,9 @@ empty when the data pass:
   ``inside_golan_note`` (the source's words).
 * :func:`check_positions_start` — no Israeli position starts before 8 Dec 2024, and no timeline
   entry dated earlier starts one.
-* :func:`check_unlocated_positions` — the features of ``data/positions_unlocated.geojson``:
-  valid layer features with no geometry, ``located`` false and the area they are reported in.
+
+Positions listed but not placed (``data/positions_unlocated.geojson``) are checked item by item
+by their loader, :func:`geo.data.loaders.load_unlocated_positions`.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.core.model import Rejected, check_feature_properties, is_blank, parse_date
+from geo.core.model import Rejected, is_blank, parse_date
 from geo.core.vocabulary import FALL_OF_ASSAD
+from geo.data.feature_checks import POSITION_LAYER
 
 GOLAN_ID: Final[str] = "golan_osm"
 INSIDE_GOLAN_FLAG: Final[str] = "inside_golan_per_source"
 INSIDE_GOLAN_NOTE: Final[str] = "inside_golan_note"
-POSITION_LAYER: Final[str] = "position"
 INCIDENTS_DATASET: Final[str] = "incidents.csv"
 
 
@@ -95,33 +96,6 @@ def check_positions_start(layers: pd.DataFrame,
             rejected.append(Rejected("timeline.json", str(entry.get("id")), (
                 f"dated {day}, before {first}, but starts the Israeli position(s) "
                 f"{', '.join(started)}",)))
-    return rejected
-
-
-def check_unlocated_positions(features: Sequence[Mapping[str, Any]],
-                              dataset: str) -> list[Rejected]:
-    """Positions listed but not placed: no geometry, ``located`` false, an area in words and
-    the id of its area feature; otherwise valid layer features that start on or after 8 Dec
-    2024."""
-    rejected: list[Rejected] = []
-    for index, feature in enumerate(features):
-        props = feature.get("properties") or {}
-        label = str(props.get("id") or f"feature {index + 1}")
-        reasons = check_feature_properties(props)
-        if feature.get("geometry") is not None:
-            reasons.append("an unlocated position has a geometry; it must be null")
-        if props.get("located") is not False:
-            reasons.append("located must be false")
-        if props.get("layer") != POSITION_LAYER:
-            reasons.append(f"layer must be {POSITION_LAYER!r}")
-        for key in ("location_area", "location_area_id"):
-            if is_blank(props.get(key)):
-                reasons.append(f"missing {key}")
-        start = parse_date(props.get("valid_from"))
-        if start is not None and start < FALL_OF_ASSAD:
-            reasons.append(f"valid_from {start} is before {FALL_OF_ASSAD}")
-        if reasons:
-            rejected.append(Rejected(dataset, label, tuple(reasons)))
     return rejected
 
 

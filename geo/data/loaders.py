@@ -7,8 +7,6 @@ its boundary.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -32,6 +30,8 @@ from geo.core.model import (
     is_blank,
     parse_date,
 )
+from geo.data.coverage import NO_COVERAGE, load_coverage
+from geo.data.feature_checks import check_feature_extras, position_reasons, unlocated_reasons
 from geo.data.incidents import incident_frame, load_incidents_csv
 
 DATA_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data"
@@ -60,7 +60,21 @@ FEATURE_COLUMNS: Final[tuple[str, ...]] = (
     "notes",
     "attribution",
     "licence",
+    # Arabic name's source field; location of positions; schematic areas; the source's own
+    # placement inside the Golan (see geo.data.audit). Absent properties load as None.
+    "name_ar_source",
+    "geo_precision",
+    "located",
+    "location_precision_reported",
+    "area_km2",
+    "area_label",
+    "cut_at_lon",
+    "inside_golan_per_source",
+    "inside_golan_note",
 )
+#: Properties of a position that is listed but not drawn (data/positions_unlocated.geojson).
+UNLOCATED_COLUMNS: Final[tuple[str, ...]] = (*FEATURE_COLUMNS, "location_area",
+                                             "location_area_id")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +153,8 @@ def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadRes
             continue
         if isinstance(props.get("id"), str) and props["id"].strip():
             label = props["id"]
-        reasons = check_feature_properties(props)
+        reasons = [*check_feature_properties(props), *check_feature_extras(props),
+                   *position_reasons(props)]
         geom = None
         try:
             geom = shape(feature["geometry"]) if feature.get("geometry") else None
@@ -166,12 +181,13 @@ def _normalise_feature_frame(frame: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDa
     # plain ISO strings and None, since geo.core.timeline compares them as strings.
     for col in ("valid_from", "valid_to"):
         frame[col] = pd.Series(
-            [None if is_blank(v) else parse_date(v).isoformat() for v in frame[col]],
+            [None if is_blank(v) else str(parse_date(v)) for v in frame[col]],
             index=frame.index, dtype=object,
         )
     frame["disputed"] = frame["disputed"].fillna(False).astype(bool)
     frame["date_precision"] = frame["date_precision"].fillna("day")
-    for col in ("name_ar", "notes"):
+    for col in ("name_ar", "notes", "name_ar_source", "area_label",
+                "location_precision_reported", "inside_golan_note"):
         frame[col] = frame[col].fillna("")
     frame["status_changes"] = [c if isinstance(c, list) else [] for c in frame["status_changes"]]
     frame["dataset"] = dataset
@@ -204,6 +220,44 @@ def load_layers(data_dir: Path = DATA_DIR) -> LoadResult:
             Rejected(row["dataset"], row["id"], (f"duplicate id {row['id']!r} across files",))
         )
     return LoadResult(merged[~dup].reset_index(drop=True), rejected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions reported but not placed (data/positions_unlocated.geojson)
+
+
+def load_unlocated_positions(
+    source: str | Path | bytes, dataset: str, feature_ids: Iterable[str] = ()
+) -> LoadResult:
+    """Positions that are reported but not placed: valid layer features with a null geometry,
+    ``located`` false and the area they are reported in (``location_area`` in words,
+    ``location_area_id`` a layer feature). They are listed on the sources page, never drawn.
+    Returns their properties (:data:`UNLOCATED_COLUMNS` and ``dataset``) in file order."""
+    features = parse_feature_collection(_read_text(source), dataset)
+    known = set(feature_ids)
+    rows: list[dict[str, Any]] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    for index, feature in enumerate(features):
+        label = f"feature {index + 1}"
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
+            continue
+        if not isinstance(feature.get("properties"), dict):
+            rejected.append(Rejected(dataset, label, ("properties is not a JSON object",)))
+            continue
+        ident = feature["properties"].get("id")
+        label = ident if isinstance(ident, str) and ident.strip() else label
+        reasons = unlocated_reasons(feature, known)
+        if label in seen:
+            reasons.append(f"duplicate id {label!r}")
+        seen.add(label)
+        if reasons:
+            rejected.append(Rejected(dataset, label, tuple(reasons)))
+            continue
+        props = feature["properties"]
+        rows.append({**{col: props.get(col) for col in UNLOCATED_COLUMNS}, "dataset": dataset})
+    return LoadResult(rows, rejected)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,30 +325,24 @@ def load_timeline(
 
 
 def load_all(data_dir: Path = DATA_DIR) -> dict[str, LoadResult]:
-    """Load every dataset in data/. Whole-file failures become rejected items too."""
+    """Load every dataset in data/: ``layers``, ``incidents``, ``timeline``, ``unlocated``
+    (positions listed but not drawn) and ``coverage`` (how far the record reaches). Whole-file
+    failures become rejected items too, with empty data."""
     layers = load_layers(data_dir)
     results: dict[str, LoadResult] = {"layers": layers}
     ids = list(layers.data["id"])
-    loaders = {
-        "incidents": (data_dir / "incidents.csv", load_incidents_csv, ()),
-        "timeline": (data_dir / "timeline.json", load_timeline, (ids,)),
+    empty_incidents = incident_frame(
+        pd.DataFrame(columns=[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS]))
+    loaders: dict[str, tuple[Path, Callable[..., LoadResult], tuple[Any, ...], Any]] = {
+        "incidents": (data_dir / "incidents.csv", load_incidents_csv, (), empty_incidents),
+        "timeline": (data_dir / "timeline.json", load_timeline, (ids,), []),
+        "unlocated": (data_dir / "positions_unlocated.geojson", load_unlocated_positions,
+                      (ids,), []),
+        "coverage": (data_dir / "coverage.json", load_coverage, (), NO_COVERAGE),
     }
-    for name, (path, loader, extra) in loaders.items():
+    for name, (path, loader, extra, empty) in loaders.items():
         try:
             results[name] = loader(path, path.name, *extra)
         except (DatasetError, OSError, UnicodeDecodeError) as exc:
-            empty: Any = [] if name == "timeline" else incident_frame(
-                pd.DataFrame(columns=[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS])
-            )
             results[name] = LoadResult(empty, [Rejected(path.name, "(whole file)", (str(exc),))])
     return results
-
-
-def write_csv_rows(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> str:
-    """Write rows as CSV text (used by build scripts and exports)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if is_blank(v) else v) for k, v in row.items()})
-    return buffer.getvalue()

@@ -16,9 +16,8 @@ from geo.data.audit import (
     audit,
     check_positions_start,
     check_syrian_side,
-    check_unlocated_positions,
 )
-from geo.data.loaders import load_all
+from geo.data.loaders import load_all, load_unlocated_positions
 from tests.conftest import DATA_DIR, ROOT
 
 UNLOCATED = DATA_DIR / "positions_unlocated.geojson"
@@ -66,10 +65,10 @@ def test_real_data_pass_every_check(layers, incidents, timeline):
     assert audit(layers, incidents, timeline) == []
 
 
-def test_real_unlocated_positions_pass():
-    features = json.loads(UNLOCATED.read_text(encoding="utf-8"))["features"]
-    assert len(features) >= 1
-    assert check_unlocated_positions(features, UNLOCATED.name) == []
+def test_real_unlocated_positions_pass(layers):
+    result = load_unlocated_positions(UNLOCATED, UNLOCATED.name, layers["id"])
+    assert result.rejected == []
+    assert len(result.data) >= 1
 
 
 def test_unlocated_positions_are_not_a_drawn_layer(layers):
@@ -150,14 +149,18 @@ def test_timeline_entry_starting_a_position_early_is_rejected(layers, timeline):
         (lambda f: f["properties"].pop("location_area"), "missing location_area"),
         (lambda f: f["properties"].update(valid_from="2024-11-30"), "before 2024-12-08"),
         (lambda f: f["properties"].update(sources=[]), "no source"),
+        (lambda f: f["properties"].update(location_area_id="gov_XX99"), "not a layer feature"),
+        (lambda f: f["properties"].update(id="pos_abdin_base"), "also a drawn layer feature"),
+        (lambda f: f["properties"].update(layer="place"), "layer must be 'position'"),
     ],
 )
-def test_bad_unlocated_position_is_rejected(change, reason):
-    features = json.loads(UNLOCATED.read_text(encoding="utf-8"))["features"]
-    change(features[0])
-    rejected = check_unlocated_positions(features, UNLOCATED.name)
-    assert [r.item for r in rejected] == [features[0]["properties"]["id"]]
-    assert reason in rejected[0].reason
+def test_bad_unlocated_position_is_rejected(layers, change, reason):
+    doc = json.loads(UNLOCATED.read_text(encoding="utf-8"))
+    change(doc["features"][0])
+    result = load_unlocated_positions(json.dumps(doc), UNLOCATED.name, layers["id"])
+    assert [r.item for r in result.rejected] == [doc["features"][0]["properties"]["id"]]
+    assert reason in result.rejected[0].reason
+    assert len(result.data) == len(doc["features"]) - 1  # the others are still listed
 
 
 # ---------------------------------------------------------------------------------------------

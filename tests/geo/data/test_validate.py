@@ -191,3 +191,81 @@ def test_sources_md_needs_backticked_path_and_licence(tmp_path):
                         ("(whole file)", "no licence information")}
     (tmp_path / "SOURCES.md").write_text("`a.csv` Licence: CC BY 4.0\n", encoding="utf-8")
     assert check_sources_md(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks across datasets (geo.data.audit) and the new files run with the validator
+
+
+def _majdal_shams(data_dir: Path) -> list[float]:
+    doc = json.loads((data_dir / "layers" / "places.geojson").read_text(encoding="utf-8"))
+    return next(f["geometry"]["coordinates"] for f in doc["features"]
+                if f["properties"]["id"] == "place_gn_167444")  # inside the Golan polygon
+
+
+def test_position_moved_into_the_golan_fails_naming_it(data_copy):
+    path = data_copy / "layers" / "positions.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    target = next(f for f in doc["features"]
+                  if f["properties"]["id"] == "pos_al_adnaniyah_point_base")
+    target["geometry"] = {"type": "Point", "coordinates": _majdal_shams(data_copy)}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = run_validate(data_copy)
+    assert result.returncode == 1, result.stdout
+    lines = problem_lines(result.stdout)
+    assert len(lines) == 1, result.stdout
+    assert lines[0].startswith("- positions.geojson / pos_al_adnaniyah_point_base: ")
+    assert "inside the Golan polygon" in lines[0]
+
+
+def test_incident_moved_into_the_golan_fails_naming_it(data_copy):
+    path = data_copy / "incidents.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    lon, lat = _majdal_shams(data_copy)
+    row = next(r for r in rows if r["event_id_cnty"] == "SIS20250108-01")
+    row["longitude"], row["latitude"] = str(lon), str(lat)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_validate(data_copy)
+    assert result.returncode == 1, result.stdout
+    lines = problem_lines(result.stdout)
+    assert len(lines) == 1, result.stdout
+    assert lines[0].startswith("- incidents.csv / SIS20250108-01: the reported event lies "
+                               "inside the Golan polygon")
+
+
+def test_position_starting_before_the_fall_of_assad_fails_naming_it(data_copy):
+    edit_feature(data_copy, "positions.geojson", "pos_hermon_outpost_2400_m",
+                 lambda props: props.update(valid_from="2024-12-01"))
+    result = run_validate(data_copy)
+    assert result.returncode == 1, result.stdout
+    assert "- positions.geojson / pos_hermon_outpost_2400_m: valid_from 2024-12-01 is before " \
+        "2024-12-08" in result.stdout
+
+
+def test_bad_unlocated_position_fails_naming_it(data_copy):
+    path = data_copy / "positions_unlocated.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["features"][0]["geometry"] = {"type": "Point", "coordinates": [36.1, 32.9]}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    ident = doc["features"][0]["properties"]["id"]
+    result = run_validate(data_copy)
+    assert result.returncode == 1, result.stdout
+    assert f"- positions_unlocated.geojson / {ident}: an unlocated position has a geometry" \
+        in result.stdout
+
+
+def test_bad_coverage_month_fails_naming_it(data_copy):
+    path = data_copy / "coverage.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["months"][-1]["incidents"] = 4  # a month after data_through with rows in it
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = run_validate(data_copy)
+    assert result.returncode == 1, result.stdout
+    month = doc["months"][-1]["month"]
+    assert f"- coverage.json / {month}: rows counted in {month}, after data_through" \
+        in result.stdout
