@@ -1,7 +1,8 @@
 """Briefing mode's side-by-side view of the two sides' positions.
 
 It puts Syria's demand and Israel's proposal on two synchronised Leaflet maps (folium's
-DualMap, with Leaflet.Sync served locally) and measures their areas in UTM zone 36N.
+DualMap, with Leaflet.Sync served locally) and measures their areas in UTM zone 36N. Both are
+schematic, so every area is given to two significant figures (geo.core.figures).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from folium import plugins
 from jinja2 import Template
 
 from geo.core.crs import METRIC_CRS, WGS84
+from geo.core.figures import cut_note, round_sig
 from geo.core.timeline import state_at
 from geo.core.view import ViewState
 from geo.core.vocabulary import MAX_ZOOM, MIN_ZOOM
@@ -47,9 +49,18 @@ def _side(features: gpd.GeoDataFrame, ids: Sequence[str]) -> gpd.GeoDataFrame:
     return features[features["id"].isin(ids)]
 
 
+def _caveat(row: pd.Series) -> str:
+    """"schematic", and where the staged data cut the polygon ("cut at 36.6° E")."""
+    cut = row.get("cut_at_lon")
+    cut_text = "" if cut is None or pd.isna(cut) else f"; {cut_note(float(cut))}"
+    return f"{row['basis']}{cut_text}"
+
+
 def comparison_table(layers: gpd.GeoDataFrame, day: dt.date) -> pd.DataFrame:
-    """Each side's features on ``day``: area in km² (UTM 36N), and how much of it the other
-    side's position covers. Points have no area."""
+    """Each side's features on ``day``: area in km² (the data's ``area_km2``: two significant
+    figures, measured in UTM 36N), how much of it the other side's position covers and how much
+    it does not (also to two significant figures), and the caveat (schematic, and where the
+    staged data cut the polygon). Points have no area."""
     features = state_at(layers, day).to_crs(METRIC_CRS)
     syria, israel = _side(features, SYRIA_DEMAND), _side(features, ISRAEL_PROPOSAL)
     other = {"Syria": israel.union_all() if not israel.empty else None,
@@ -63,22 +74,30 @@ def comparison_table(layers: gpd.GeoDataFrame, day: dt.date) -> pd.DataFrame:
             row = match.iloc[0]
             geom, against = row.geometry, other[side]
             polygon = geom.geom_type in ("Polygon", "MultiPolygon")
+            area = geom.area / 1e6
             overlap = geom.intersection(against).area / 1e6 if polygon and against else 0.0
+            stored = row.get("area_km2")
             rows.append({
                 "side": side, "id": fid, "name": row["name"], "status": row["status_on_date"],
                 "basis": row["basis"], "confidence": row["confidence"],
-                "area_km2": round(geom.area / 1e6, 1) if polygon else None,
-                "overlap_km2": round(overlap, 1) if polygon else None,
-                "outside_km2": round(geom.area / 1e6 - overlap, 1) if polygon else None,
+                "area_km2": (int(stored) if stored is not None and not pd.isna(stored)
+                             else round_sig(area)) if polygon else None,
+                "overlap_km2": round_sig(overlap) if polygon else None,
+                "outside_km2": round_sig(area - overlap) if polygon else None,
+                "caveat": _caveat(row),
                 "inside_other": bool(against is not None and against.contains(geom))
                 if not polygon else None,
             })
-    return pd.DataFrame(rows, columns=["side", "id", "name", "status", "basis", "confidence",
-                                       "area_km2", "overlap_km2", "outside_km2", "inside_other"])
+    table = pd.DataFrame(rows, columns=["side", "id", "name", "status", "basis", "confidence",
+                                        "area_km2", "overlap_km2", "outside_km2", "caveat",
+                                        "inside_other"])
+    # Whole km² (a point's are missing): a float column would print "6300.0".
+    return table.astype({c: "Int64" for c in ("area_km2", "overlap_km2", "outside_km2")})
 
 
 def comparison_changes(table: pd.DataFrame) -> list[str]:
-    """Plain sentences on what changes between the two positions, from the table's numbers."""
+    """Plain sentences on what changes between the two positions, from the table's numbers
+    (areas to two significant figures, with "≈", and the caveat)."""
     lines = []
     for row in table.to_dict("records"):
         other = "Israel's proposal" if row["side"] == "Syria" else "the area Syria demands"
@@ -86,9 +105,9 @@ def comparison_changes(table: pd.DataFrame) -> list[str]:
             where = "inside" if row["inside_other"] else "outside"
             lines.append(f"{row['name']}: a point (no area in the data), {where} {other}.")
         else:
-            lines.append(f"{row['name']}: {row['area_km2']:,.1f} km², of which "
-                         f"{row['overlap_km2']:,.1f} km² within {other} and "
-                         f"{row['outside_km2']:,.1f} km² outside it.")
+            lines.append(f"{row['name']}: ≈ {int(row['area_km2']):,} km² ({row['caveat']}), of "
+                         f"which ≈ {int(row['overlap_km2']):,} km² within {other} and "
+                         f"≈ {int(row['outside_km2']):,} km² outside it.")
     return lines
 
 

@@ -159,6 +159,9 @@ def build_map(
         payload, text = layer_payload(
             "group", group_rows, tolerance, partial(rows_payload, tolerance=tolerance)
         )
+        placed = [f for f in payload["features"] if "r_m" in f["properties"]]
+        if placed:  # positions: their location-uncertainty circles, under the markers
+            fg.add_child(GeoJsonLayer(feature_collection(placed), circles=True))
         fg.add_child(GeoJsonLayer(payload, labels=group == "places", data_json=text))
         fg.add_child(LayerAttribution(credits_for(row["attribution"] for row in group_rows)))
         fmap.add_child(fg)

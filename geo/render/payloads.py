@@ -17,6 +17,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from shapely.geometry import mapping
 
 from geo.core import styles
+from geo.core.model import is_blank
 from geo.render.popups import esc, feature_popup, feature_tooltip, incident_popup, incident_tooltip
 
 
@@ -71,7 +72,8 @@ _LAYERS_MAX: Final[int] = 256
 _ROW_FIELDS: Final[tuple[str, ...]] = (
     "id", "layer", "name", "name_ar", "status_on_date", "disputed_on_date", "status_note",
     "valid_from", "valid_to", "date_precision", "basis", "confidence", "notes", "sources",
-    "attribution", "licence",
+    "attribution", "licence", "name_ar_source", "geo_precision", "location_precision_reported",
+    "area_label",
 )
 
 
@@ -96,11 +98,20 @@ def layer_payload(
     return payload, text
 
 
+def uncertainty_radius_m(geo_precision: Any) -> int:
+    """Radius of the location-uncertainty circle of a point (metres) from its geo_precision,
+    for incidents and positions alike (blank: the named place)."""
+    return styles.PRECISION_RADIUS_M[1 if is_blank(geo_precision) else int(geo_precision)]
+
+
 def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> dict[str, Any]:
     """A FeatureCollection of layer features given as rows (``to_dict("records")`` of a frame
-    from :func:`geo.core.timeline.state_at`), with tooltip, popup, label and style."""
+    from :func:`geo.core.timeline.state_at`), with tooltip, popup, label and style; features
+    with a ``geo_precision`` (positions) also carry the radius of their uncertainty circle."""
     out = []
     for row in rows:
+        extra = ({} if is_blank(row.get("geo_precision"))
+                 else {"r_m": uncertainty_radius_m(row["geo_precision"])})
         out.append({
             "type": "Feature",
             "id": row["id"],
@@ -115,6 +126,7 @@ def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> d
                     ),
                     "className": f"lyr-{row['layer']} st-{row['status_on_date']}",
                 },
+                **extra,
             },
             "geometry": _geometry_json(str(row["id"]), row["geometry"], tolerance),
         })
@@ -137,7 +149,7 @@ def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
                     "fillColor": styles.event_color(row["event_type"]), "fillOpacity": 0.85,
                     "className": "incident",
                 },
-                "r_m": styles.PRECISION_RADIUS_M.get(int(row.get("geo_precision") or 1), 1000),
+                "r_m": uncertainty_radius_m(row.get("geo_precision")),
             },
             "geometry": {"type": "Point",
                          "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]},

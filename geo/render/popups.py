@@ -1,23 +1,35 @@
 """Escaped HTML for the tooltips and popups of map features and incidents.
 
 Every string that reaches a tooltip or popup is HTML-escaped here, and source links are only
-emitted for http(s) URLs.
+emitted for http(s) URLs. Popups carry the caveats where they matter: dates no more precise than
+their source ("May 2025", "about 3 Feb 2026"), sources that are a republisher's copy, how
+precisely a position or incident is placed, where an Arabic name comes from, and the rounded,
+schematic area of a schematic polygon.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from geo.core import styles
+from geo.core.dates import date_text, entry_precision, incident_precision
 from geo.core.model import is_blank, safe_url
+
+#: Shown after a source whose page is a republisher's or mirror's copy (data/SOURCES.md).
+VIA_REPUBLISHER: Final[str] = "via republisher"
 
 
 def esc(value: Any) -> str:
     return "" if is_blank(value) else html.escape(str(value), quote=True)
+
+
+def is_true(value: Any) -> bool:
+    """A flag from JSON (true) or from a CSV cell ("true")."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def sources_html(sources: Any) -> str:
@@ -29,34 +41,63 @@ def sources_html(sources: Any) -> str:
             esc(src.get(k)) for k in ("publisher", "title", "date") if not is_blank(src.get(k))
         )
         url = safe_url(src.get("url"))
+        via = f" <i>({VIA_REPUBLISHER})</i>" if is_true(src.get("via_republisher")) else ""
         if url:
             items.append(
                 f'<li><a href="{esc(url)}" target="_blank" rel="noopener noreferrer">'
-                f"{label or esc(url)}</a></li>"
+                f"{label or esc(url)}</a>{via}</li>"
             )
         else:
             doc = esc(src.get("document"))
-            items.append(f"<li>{label}{' (' + doc + ')' if doc else ''}</li>")
+            items.append(f"<li>{label}{' (' + doc + ')' if doc else ''}{via}</li>")
     return f"<ul class='src'>{''.join(items)}</ul>" if items else "<i>no source</i>"
+
+
+def arabic_html(name: Any, source: Any = None) -> str:
+    """An Arabic name in its own direction, with the source field it was taken from."""
+    if is_blank(name):
+        return ""
+    where = f" <small>(Arabic: {esc(source)})</small>" if not is_blank(source) else ""
+    return f"<span dir='auto' lang='ar'>{esc(name)}</span>{where}"
+
+
+def location_html(geo_precision: Any, reported: Any = None) -> str:
+    """How precisely a point is placed: the label of its geo_precision and its circle."""
+    if is_blank(geo_precision):
+        return ""
+    code = int(geo_precision)
+    radius = styles.PRECISION_RADIUS_M[code] / 1000
+    text = (f"Location: {esc(styles.PRECISION_LABELS[code])} (precision {code}; circle "
+            f"{radius:g} km)")
+    if not is_blank(reported):
+        text += f" · the source places it at {esc(reported)} level"
+    return text
+
+
+def feature_dates(row: Mapping[str, Any]) -> str:
+    precision = entry_precision(row)
+    until = row.get("valid_to")
+    end = "open" if is_blank(until) else esc(date_text(until))
+    return f"{esc(date_text(row['valid_from'], precision))} – {end}"
 
 
 def feature_tooltip(row: Mapping[str, Any]) -> str:
     status = styles.STATUS_LABELS.get(row["status_on_date"], row["status_on_date"])
     disputed = " · disputed" if row.get("disputed_on_date") else ""
-    arabic = f"<br><span dir='rtl'>{esc(row.get('name_ar'))}</span>" if row.get("name_ar") else ""
+    arabic = f"<br>{arabic_html(row.get('name_ar'))}" if not is_blank(row.get("name_ar")) else ""
     return f"<b>{esc(row['name'])}</b>{arabic}<br>{esc(status)}{disputed}"
 
 
 def feature_popup(row: Mapping[str, Any]) -> str:
-    until = row.get("valid_to")
-    dates = f"{esc(row['valid_from'])} – {esc(until) if not is_blank(until) else 'open'}"
     note = row.get("status_note") or ""
     parts = [
         f"<b>{esc(row['name'])}</b>",
-        f"<span dir='rtl'>{esc(row.get('name_ar'))}</span>" if row.get("name_ar") else "",
+        arabic_html(row.get("name_ar"), row.get("name_ar_source")),
         f"Status on this date: <b>{esc(styles.STATUS_LABELS.get(row['status_on_date']))}</b>"
         + (" · <b>disputed</b>" if row.get("disputed_on_date") else ""),
-        f"Valid: {dates} ({esc(row.get('date_precision'))} precision)",
+        f"Valid: {feature_dates(row)}",
+        location_html(row.get("geo_precision"), row.get("location_precision_reported")),
+        f"Area: {esc(row.get('area_label'))}" if not is_blank(row.get("area_label")) else "",
         f"Basis: {esc(row['basis'])} · confidence: {esc(row['confidence'])}",
         f"<i>{esc(note)}</i>" if note else "",
         esc(row.get("notes")),
@@ -66,23 +107,41 @@ def feature_popup(row: Mapping[str, Any]) -> str:
     return "<div class='pp'>" + "<br>".join(p for p in parts if p) + "</div>"
 
 
+def incident_date(row: Mapping[str, Any]) -> str:
+    """The event's date as precisely as it is known ("May 2025", "about 3 Feb 2026")."""
+    return date_text(row["event_date"], incident_precision(row.get("time_precision")))
+
+
 def incident_tooltip(row: Mapping[str, Any]) -> str:
     fat: Any = row.get("fatalities")  # a number, NaN, None or blank text
     fat_text = "not reported" if is_blank(fat) or pd.isna(fat) else str(int(fat))
     precision = styles.PRECISION_LABELS.get(int(row.get("geo_precision") or 1), "")
     return (
-        f"<b>{esc(row['event_date'])}</b> · {esc(row['event_type'])}<br>"
+        f"<b>{esc(incident_date(row))}</b> · {esc(row['event_type'])}<br>"
         f"{esc(row.get('location'))}<br>fatalities: {fat_text} · location: {esc(precision)}"
     )
 
 
+def _district(row: Mapping[str, Any]) -> str:
+    admin2, reported = row.get("admin2"), row.get("admin2_reported")
+    if is_blank(admin2):
+        return ""
+    text = f"District: {esc(admin2)} (from the point)"
+    if not is_blank(reported) and str(reported).strip() != str(admin2).strip():
+        text += f" · the report says {esc(reported)}"
+    return text
+
+
 def incident_popup(row: Mapping[str, Any]) -> str:
     src = [{"publisher": row.get("source"), "title": row.get("source_title"),
-            "date": row.get("source_date"), "url": row.get("url")}]
+            "date": row.get("source_date"), "url": row.get("url"),
+            "via_republisher": row.get("source_via_republisher")}]
     parts = [
         incident_tooltip(row),
+        arabic_html(row.get("place_ar"), row.get("place_ar_source")),
         f"{esc(row.get('sub_event_type'))}: {esc(row.get('actor1'))}"
         + (f" vs {esc(row.get('actor2'))}" if not is_blank(row.get("actor2")) else ""),
+        _district(row),
         esc(row.get("notes")),
         f"Basis: {esc(row.get('basis') or 'reported')} · confidence: "
         f"{esc(row.get('confidence') or 'unrated')}",

@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 
+from geo.core.figures import round_sig
 from geo.core.view import PRESETS, parse_view
 from geo.data.loaders import load_all
 from geo.render.comparison import (
@@ -28,20 +30,34 @@ def test_comparison_day_is_when_both_positions_exist(data: dict) -> None:
     assert comparison_day(data["layers"].data) == dt.date(2025, 9, 16)
 
 
-def test_comparison_table_measures_in_utm(data: dict) -> None:
+def test_comparison_table_measures_in_utm_to_two_significant_figures(data: dict) -> None:
     layers = data["layers"].data
     table = comparison_table(layers, dt.date(2025, 9, 16)).set_index("id")
     assert list(table["side"]) == ["Syria", "Israel", "Israel", "Israel", "Israel"]
     metric = layers.set_index("id").loc[["demand_sy_restore_1974", "prop_zone1_plus2km"]]
     areas = gpd.GeoSeries(metric.geometry, crs="EPSG:4326").to_crs("EPSG:32636").area / 1e6
-    assert table.loc["demand_sy_restore_1974", "area_km2"] == round(areas.iloc[0], 1)
-    assert table.loc["prop_zone1_plus2km", "area_km2"] == round(areas.iloc[1], 1)
+    assert table.loc["demand_sy_restore_1974", "area_km2"] == round_sig(areas.iloc[0]) == 230
+    assert table.loc["prop_zone1_plus2km", "area_km2"] == round_sig(areas.iloc[1]) == 420
     zone = table.loc["prop_zone1_plus2km"]
     assert zone["area_km2"] > table.loc["demand_sy_restore_1974", "area_km2"]
-    assert zone["overlap_km2"] + zone["outside_km2"] == pytest.approx(zone["area_km2"], abs=0.11)
+    # each figure is rounded on its own, so the parts add up to the whole only roughly
+    assert zone["overlap_km2"] + zone["outside_km2"] == pytest.approx(zone["area_km2"], rel=0.1)
+    for column in ("area_km2", "overlap_km2", "outside_km2"):
+        figures = table[column].dropna()
+        assert all(int(v) == round_sig(int(v)) for v in figures), (column, list(figures))
     hermon = table.loc["prop_hermon_outpost"]
-    assert hermon["area_km2"] is None or hermon["area_km2"] != hermon["area_km2"]  # None/NaN
+    assert pd.isna(hermon["area_km2"])
     assert hermon["inside_other"] in (True, False)
+
+
+def test_comparison_marks_the_areas_the_data_cut(data: dict) -> None:
+    table = comparison_table(data["layers"].data, dt.date(2025, 9, 16)).set_index("id")
+    assert table.loc["prop_sw_zones", "caveat"] == "schematic; cut at 36.6° E"
+    assert table.loc["prop_sw_zones", "area_km2"] == 6300  # the data's figure, not 6,289.3
+    assert table.loc["prop_zone1_plus2km", "caveat"] == "schematic"
+    lines = dict(zip(table.index, comparison_changes(table.reset_index()), strict=True))
+    assert "≈ 6,300 km² (schematic; cut at 36.6° E)" in lines["prop_sw_zones"]
+    assert not re.search(r"\d\.\d+ km²", " ".join(lines.values()))  # no decimal area
 
 
 def test_comparison_table_before_the_proposal_has_only_syria(data: dict) -> None:

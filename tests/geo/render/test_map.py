@@ -155,3 +155,20 @@ def test_feature_payload_is_valid_geojson(layers, make_incident) -> None:
         if isinstance(element, GeoJsonLayer):
             json.dumps(element.data)
             assert element.data["type"] == "FeatureCollection"
+
+
+def test_positions_draw_uncertainty_circles_with_their_group(layers, make_incident) -> None:
+    features = state_at(layers, "2025-06-01")
+    fmap = _map(features, _incidents(make_incident).iloc[0:0], date="2025-06-01")
+    group = next(e for e in walk(fmap) if getattr(e, "layer_name", "") ==
+                 "Reported Israeli positions")
+    drawn = [e for e in walk(group) if isinstance(e, GeoJsonLayer)]
+    circles = [e for e in drawn if e.circles]
+    markers = [e for e in drawn if not e.circles]
+    assert len(circles) == 1 and len(markers) == 1
+    assert drawn.index(circles[0]) < drawn.index(markers[0])  # under the markers
+    ids = {f["id"] for f in circles[0].data["features"]}
+    assert ids == {f["id"] for f in markers[0].data["features"]}
+    radius = {f["id"]: f["properties"]["r_m"] for f in circles[0].data["features"]}
+    expected = features.set_index("id").loc[list(radius), "geo_precision"]
+    assert all(radius[i] == {1: 1000, 2: 5000, 3: 20000}[int(p)] for i, p in expected.items())
