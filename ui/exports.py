@@ -50,7 +50,8 @@ def snapshot(key: str, base_url: str) -> export.Snapshot:
     view = parse_view(dict(parse_qsl(key)))
     data = loaders.load_data()
     return export.make_snapshot(view, data["layers"].data, data["incidents"].data,
-                                data["timeline"].data, base_url, version())
+                                data["timeline"].data, base_url, version(),
+                                data["coverage"].data)
 
 
 @st.cache_data(show_spinner=False, max_entries=48)

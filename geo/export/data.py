@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.core.dates import date_text, entry_precision, incident_precision
 from geo.core.model import is_blank
 from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
 
@@ -27,12 +28,22 @@ EXPORT_COLUMNS: Final[tuple[str, ...]] = (
     "status_note", "valid_from", "valid_to", "date_precision", "basis", "confidence",
     "sources", "attribution", "licence", "notes", "as_of", "event_type", "sub_event_type",
     "actor1", "actor2", "fatalities", "geo_precision", "location",
+    # as the popups show them: the date no more precise than its source, the Arabic name and
+    # its source field, the source's own placement, a schematic area's label, the district
+    "date_text", "name_ar", "name_ar_source", "location_precision_reported", "area_label",
+    "admin2", "admin2_reported",
 )
 
 
 def _text(value: Any) -> str:
     return "" if is_blank(value) or (not isinstance(value, str) and pd.isna(value)) \
         else str(value)
+
+
+def _code(value: Any) -> str:
+    """A precision code (1-3) as text, whatever number type holds it; blank stays blank."""
+    text = _text(value)
+    return text and str(int(float(text)))
 
 
 def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
@@ -55,11 +66,20 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
             "sources": json.dumps(row["sources"], ensure_ascii=False),
             "attribution": _text(row["attribution"]), "licence": _text(row["licence"]),
             "notes": _text(row.get("notes")), "as_of": as_of,
+            "geo_precision": _code(row.get("geo_precision")),
+            "date_text": date_text(row["valid_from"], entry_precision(row)),
+            "name_ar": _text(row.get("name_ar")),
+            "name_ar_source": _text(row.get("name_ar_source")),
+            "location_precision_reported": _text(row.get("location_precision_reported")),
+            "area_label": _text(row.get("area_label")),
         })
         geoms.append(row["geometry"])
     for row in snap.shown_incidents.to_dict("records"):
-        source = {k: _text(row.get(c)) for k, c in (("publisher", "source"),
-                  ("title", "source_title"), ("date", "source_date"), ("url", "url"))}
+        source: dict[str, Any] = {
+            k: _text(row.get(c)) for k, c in (("publisher", "source"), ("title", "source_title"),
+                                              ("date", "source_date"), ("url", "url"))}
+        if _text(row.get("source_via_republisher")).lower() == "true":
+            source["via_republisher"] = True
         rows.append({
             "item_id": row["event_id_cnty"], "item": "incident", "layer": "incident",
             "group": "incidents", "name": f"{row['event_type']}: {_text(row.get('location'))}",
@@ -76,8 +96,14 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
             "sub_event_type": _text(row.get("sub_event_type")),
             "actor1": _text(row.get("actor1")), "actor2": _text(row.get("actor2")),
             "fatalities": _text(row.get("fatalities")),
-            "geo_precision": _text(row.get("geo_precision")),
+            "geo_precision": _code(row.get("geo_precision")),
             "location": _text(row.get("location")),
+            "date_text": date_text(row["event_date"],
+                                   incident_precision(row.get("time_precision"))),
+            "name_ar": _text(row.get("place_ar")),
+            "name_ar_source": _text(row.get("place_ar_source")),
+            "admin2": _text(row.get("admin2")),
+            "admin2_reported": _text(row.get("admin2_reported")),
         })
         geoms.append(row["geometry"])
     blank = dict.fromkeys(EXPORT_COLUMNS, "")

@@ -1,5 +1,5 @@
 """The standalone interactive HTML map of a view: the live map's build, every asset inlined,
-with an info box (date, incident window, data version, permalink)."""
+with an info box (date, incident window, how far the data reach, data version, permalink)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def render_html(snap: Snapshot, controls: bool = True) -> str:
     info = (
         f"<b>The frontier as of {html.escape(f'{view.date:%d %B %Y}')}</b><br>"
         f"Incidents: {html.escape(snap.window_text())}<br>"
-        f"Data version {html.escape(snap.version or 'unknown')}"
+        f"{html.escape(snap.data_through)} · "
+        f"data version {html.escape(snap.version or 'unknown')}"
         + (f" · <a href=\"{html.escape(safe_url(snap.permalink) or '')}\">permalink</a>"
            if safe_url(snap.permalink) else "")
     )

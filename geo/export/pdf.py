@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from geo.analysis.summary import zone_summary
 from geo.analysis.zones import classify
+from geo.core.figures import approx
 from geo.core.model import is_blank, safe_url
 from geo.core.timeline import entries_near, window_start
 from geo.export.layout import OUTPUT_PRESETS
@@ -111,12 +112,13 @@ def brief_sections(
         facts.append(f"   {'zone':<43}{'km²':>9}{'incid.':>8}{'fatal.':>8}")
         for row in stats.to_dict("records"):
             area = row.get("area_km2")
-            area_text = "" if area is None or pd.isna(area) else f"{float(area):.1f}"
+            area_text = "" if area is None or pd.isna(area) else approx(float(area))
             facts.append(f"   {str(row.get('zone', ''))[:42]:<43}{area_text:>9}"
                          f"{row.get('incidents', ''):>8}{row.get('fatalities', ''):>8}")
     facts += ["", "Credits (every layer shown)", *[f"   {c}" for c in snap.credits()]]
     facts += ["", "Permalink", *_wrapped(snap.permalink or "(none)", width)]
-    facts += ["", f"Data version {snap.version or 'unknown'} (sha256 of data/)",
+    facts += ["", *_wrapped(snap.data_through, width, ""),
+              f"Data version {snap.version or 'unknown'} (sha256 of data/)",
               *_wrapped(CAVEAT, width, "")]
     facts += ["", "Sources of the layers and incidents shown (items citing each)"]
     cited = snap.sources()

@@ -20,6 +20,7 @@ from geo.core.model import is_blank
 from geo.core.timeline import incidents_in_window, state_at, window_start
 from geo.core.view import PRESETS, ViewState, permalink
 from geo.core.vocabulary import GROUP_LABELS, group_of, window_label
+from geo.data.coverage import NO_COVERAGE, Coverage, data_through_text
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 
 CAVEAT: Final[str] = (
@@ -71,7 +72,8 @@ def export_filename(view: ViewState, kind: str, ext: str) -> str:
 @dataclass(frozen=True)
 class Snapshot:
     """A view plus the data it is drawn from. ``layers``, ``incidents`` and ``entries`` are the
-    validated datasets (every date); the state on the view's date is derived here."""
+    validated datasets (every date); the state on the view's date is derived here.
+    ``coverage`` says how far the record reaches (every export prints its "Data through")."""
 
     view: ViewState
     layers: gpd.GeoDataFrame
@@ -79,6 +81,12 @@ class Snapshot:
     entries: Sequence[Mapping[str, Any]] = ()
     permalink: str = ""
     version: str = ""
+    coverage: Coverage = NO_COVERAGE
+
+    @property
+    def data_through(self) -> str:
+        """"Data through 28 Jun 2026 (searched to 29 Nov 2026)"."""
+        return data_through_text(self.coverage)
 
     def at(self, day: dt.date) -> Snapshot:
         return replace(self, view=self.view.replace(date=day))
@@ -159,5 +167,7 @@ def make_snapshot(
     entries: Sequence[Mapping[str, Any]] = (),
     base_url: str = "",
     version: str = "",
+    coverage: Coverage = NO_COVERAGE,
 ) -> Snapshot:
-    return Snapshot(view, layers, incidents, entries, permalink(view, base_url), version)
+    return Snapshot(view, layers, incidents, entries, permalink(view, base_url), version,
+                    coverage)

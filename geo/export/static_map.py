@@ -143,10 +143,13 @@ def _draw_footer(fig: Figure, snap: Snapshot, preset: Preset, box: Box) -> None:
     basemap_note = "" if snap.view.basemap == "offline" else (
         " · Basemap tiles are not fetched for exports: offline outlines from data/ shown.")
     lines = [f"Data: {' · '.join(snap.credits())}{basemap_note}"]
-    if not preset.compact:
+    if preset.compact:
+        lines.append(snap.data_through)
+    else:
         if snap.permalink:
             lines.append(f"Permalink: {snap.permalink}")
-        lines.append(f"Data version {snap.version or 'unknown'} (sha256 of data/) · {CAVEAT}")
+        lines.append(f"{snap.data_through} · Data version {snap.version or 'unknown'} "
+                     f"(sha256 of data/) · {CAVEAT}")
     text = "\n".join(
         _wrap(line, preset.width * 0.98, 6.5 * fs, preset.scale) for line in lines
     )

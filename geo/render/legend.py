@@ -65,5 +65,8 @@ def legend_html(event_types: Iterable[str]) -> str:
         "border:1px solid #222}.pp{font:12px/1.4 sans-serif}.pp ul.src{margin:2px 0 0 16px;"
         "padding:0}.leaflet-popup-content{max-height:300px;overflow-y:auto}</style>"
         "<b>Status on the chosen date</b>" + "".join(rows)
+        + "<div><svg width='28' height='14'><circle cx='14' cy='7' r='6' fill='none' "
+        "stroke='#555' stroke-dasharray='3 3'/></svg> Location uncertainty: "
+        + " / ".join(f"{m / 1000:g}" for m in styles.PRECISION_RADIUS_M.values()) + " km</div>"
         + "<div style='margin-top:4px;color:#555'>Marker size: fatalities</div>"
     )

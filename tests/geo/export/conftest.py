@@ -17,6 +17,8 @@ EARLY = {"date": "2025-01-10", "window": "since",
          "layers": "lines_1974,limitation,golan,hermon,positions,incidents,proposals,demands,"
                    "governorates,places"}
 MakeSnap = Callable[..., Snapshot]
+#: The "Data through" line of the repository's data/coverage.json.
+DATA_THROUGH = "Data through 28 Jun 2026 (searched to 29 Nov 2026)"
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,8 @@ def snap_of(data: dict) -> MakeSnap:
     def make(params: dict[str, str], base: str = BASE) -> Snapshot:
         view = parse_view(params, today=dt.date(2026, 11, 26))
         return make_snapshot(view, data["layers"].data, data["incidents"].data,
-                             data["timeline"].data, base, "0123456789ab")
+                             data["timeline"].data, base, "0123456789ab",
+                             data["coverage"].data)
 
     return make
 

@@ -61,3 +61,21 @@ def test_geojson_keeps_dates_and_sources_as_text(snap: Snapshot) -> None:
                  "aos_osm")
     assert props["valid_from"] == "1974-05-31"
     assert isinstance(props["sources"], str) and json.loads(props["sources"])
+
+
+def test_export_frame_carries_what_the_popups_show(snap_of: MakeSnap) -> None:
+    frame = export_frame(snap_of({"date": "2026-06-28", "window": "since",
+                                  "layers": "positions,incidents,proposals,places"}))
+    rows = frame.set_index("item_id")
+    position = rows.loc["pos_hermon_outpost_2400_m"]
+    assert position["date_text"] == "Dec 2024"  # month precision: not 2024-12-22
+    assert position["geo_precision"] in ("1", "2", "3")
+    assert position["location_precision_reported"]
+    assert rows.loc["prop_sw_zones", "area_label"].startswith("≈ 6,300 km² (schematic); cut")
+    event = rows.loc["SIS20250501-01"]
+    assert (event["admin2"], event["admin2_reported"]) == ("Fiq", "Quneitra")
+    assert event["name_ar"] and event["name_ar_source"]
+    approx = frame[(frame["item"] == "incident") & frame["date_text"].str.startswith("about ")]
+    assert len(approx) > 0
+    republished = [json.loads(s)[0] for s in frame.loc[frame["item"] == "incident", "sources"]]
+    assert any(s.get("via_republisher") is True for s in republished)

@@ -8,6 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from geo.core.figures import round_sig
 from geo.export import pdf
 from geo.export.pdf import brief_sections, render_pdf, zone_statistics
 from geo.export.snapshot import Snapshot
@@ -52,8 +53,12 @@ def test_pdf_has_the_zone_statistics_table(snap: Snapshot) -> None:
     stats = zone_statistics(snap)
     assert len(stats) > 1
     for row in stats.to_dict("records"):
-        assert re.search(rf"{re.escape(str(row['zone'])[:42])}\s+[\d.]*\s+{row['incidents']}\s+"
-                         rf"{row['fatalities']}", text), row["zone"]
+        found = re.search(rf"{re.escape(str(row['zone'])[:42])}\s+(≈ [\d,]+)?\s+"
+                          rf"{row['incidents']}\s+{row['fatalities']}", text)
+        assert found, row["zone"]
+        if found.group(1):  # areas to two significant figures, as their sources allow
+            figure = int(found.group(1)[2:].replace(",", ""))
+            assert figure == round_sig(float(row["area_km2"])), (row["zone"], figure)
 
 
 def test_zone_statistics_errors_propagate(snap: Snapshot,

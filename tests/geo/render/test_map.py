@@ -172,3 +172,9 @@ def test_positions_draw_uncertainty_circles_with_their_group(layers, make_incide
     radius = {f["id"]: f["properties"]["r_m"] for f in circles[0].data["features"]}
     expected = features.set_index("id").loc[list(radius), "geo_precision"]
     assert all(radius[i] == {1: 1000, 2: 5000, 3: 20000}[int(p)] for i, p in expected.items())
+
+
+def test_legend_explains_the_uncertainty_circles() -> None:
+    from geo.render.legend import legend_html
+
+    assert "Location uncertainty: 1 / 5 / 20 km" in legend_html([])
