@@ -28,12 +28,18 @@ FILES: dict[str, str] = {
     "minimap/Control.MiniMap.min.js": "leaflet-minimap/dist/Control.MiniMap.min.js",
     "minimap/Control.MiniMap.min.css": "leaflet-minimap/dist/Control.MiniMap.min.css",
     "minimap/images": "leaflet-minimap/dist/images",
-    "mouseposition/L.Control.MousePosition.js": "leaflet-mouse-position/src/L.Control.MousePosition.js",
-    "mouseposition/L.Control.MousePosition.css": "leaflet-mouse-position/src/L.Control.MousePosition.css",
+    "mouseposition/L.Control.MousePosition.js":
+        "leaflet-mouse-position/src/L.Control.MousePosition.js",
+    "mouseposition/L.Control.MousePosition.css":
+        "leaflet-mouse-position/src/L.Control.MousePosition.css",
     "markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
-    "markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "markercluster/MarkerCluster.Default.css":
+        "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "sync/L.Map.Sync.js": "leaflet.sync/L.Map.Sync.js",
+    "draw/leaflet.draw.js": "leaflet-draw/dist/leaflet.draw.js",
+    "draw/leaflet.draw.css": "leaflet-draw/dist/leaflet.draw.css",
+    "draw/images": "leaflet-draw/dist/images",
 }
 
 

@@ -37,6 +37,8 @@ LOCAL_ASSETS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     ),
     # folium.plugins.DualMap synchronises its two maps with Leaflet.Sync (npm leaflet.sync).
     "DualMap": (("sync/L.Map.Sync.js",), ()),
+    # folium.plugins.Draw draws lines (the terrain profile) with npm leaflet-draw.
+    "Draw": (("draw/leaflet.draw.js",), ("draw/leaflet.draw.css",)),
 }
 #: A map, or any element holding maps (the Figure of a DualMap).
 MapElement = TypeVar("MapElement", bound=branca.element.Element)
