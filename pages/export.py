@@ -18,9 +18,10 @@ key, base = exports.view_key(view), exports.app_url()
 offer = partial(exports.offer, view=view)
 st.title(f"Export the view of {view.date:%d %B %Y}")
 st.caption(f"Layers: {', '.join(GROUP_LABELS[g] for g in view.layers) or 'none'} · incidents "
-           f"from {window_start(view.date, view.window_days):%d %b %Y} · data version "
-           f"{exports.version()}. Exports show only what data/ holds; basemap tiles are never "
-           "fetched (maps use the offline outlines from data/). Change the view on the Map page.")
+           f"from {window_start(view.date, view.window_days):%d %b %Y} · "
+           f"{loaders.data_through()} · data version {exports.version()}. Exports show only "
+           "what data/ holds; basemap tiles are never fetched (maps use the offline outlines "
+           "from data/). Change the view on the Map page.")
 
 st.subheader("Snapshot (PNG)")
 size = st.radio("Size", [f.key for f in of_group("snapshot")], horizontal=True,

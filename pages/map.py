@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.core import timeline
+from geo.core.dates import date_text, entry_precision
 from geo.core.view import PRESETS, permalink, serialise_view
 from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
 from geo.render import charts
@@ -41,8 +42,9 @@ features = mapview.features_on(view.date.isoformat())
 incidents = mapview.incident_layer_for(view.date.isoformat(), view.window_days)
 spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)))
 fmap = build_map(features, incidents, spec)
-st.caption(f"{incidents.count} incident(s) in the window · {len(features)} features hold on this "
-           "date · hover for name and status, click for dates, basis, confidence and sources.")
+st.caption(f"{loaders.data_through()} · {incidents.count} incident(s) in the window · "
+           f"{len(features)} features hold on this date · hover for name and status, click for "
+           "dates, basis, confidence and sources.")
 out = st_folium(fmap, key="map", height=600, use_container_width=True,
                 returned_objects=["center", "zoom"], center=[view.lat, view.lon], zoom=view.zoom)
 if out and out.get("center") and out.get("zoom"):
@@ -74,7 +76,8 @@ index = timeline.entry_index(entries, view.event)
 if index is not None:
     entry = entries[index]
     with st.container(border=True):
-        st.markdown(f"**{esc(entry['date'])} · {esc(entry['title'])}**")
+        st.markdown(f"**{esc(date_text(entry['date'], entry_precision(entry)))} · "
+                    f"{esc(entry['title'])}**")
         st.write(entry["summary"])
         st.html(f"<div>Sources: {sources_html(entry['sources'])}</div>")
         st.caption(f"Confidence: {entry.get('confidence')} · {entry.get('confidence_note', '')}")

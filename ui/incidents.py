@@ -24,6 +24,7 @@ from streamlit_folium import st_folium
 from geo.analysis.filters import IncidentFilter, actor_names, filter_incidents
 from geo.analysis.summary import before_after, zone_summary
 from geo.analysis.zones import ZONE_BY_KEY, ZONES, classify
+from geo.core.figures import round_sig
 from geo.core.model import is_http_url
 from geo.core.vocabulary import FALL_OF_ASSAD
 from geo.data import store
@@ -139,7 +140,8 @@ def choose_dataset() -> Dataset | None:
     if choice == "sample":
         st.caption(
             f"Built-in sample: {len(sample.data):,} incidents compiled from cited public "
-            f"reports (data/incidents.csv); {len(sample.rejected)} row(s) refused by validation."
+            f"reports (data/incidents.csv); {len(sample.rejected)} row(s) refused by validation. "
+            f"{loaders.data_through()}."
         )
         return Dataset("sample", "built-in sample", "sample", sample.data)
     if choice == "upload":
@@ -334,15 +336,17 @@ def incident_map(frame: pd.DataFrame, day: dt.date) -> None:
 
 def zone_panel(frame: pd.DataFrame, start: dt.date, end: dt.date) -> None:
     table = zone_summary(frame, loaders.layers().data, start, end)
+    table["area_km2"] = table["area_km2"].map(round_sig, na_action="ignore")  # as sources allow
     st.caption(
         f"{start:%d %b %Y} – {end:%d %b %Y}. Zones as of each incident's own date (a proposal "
-        "zone counts only from the day it was reported). Areas in UTM 36N; fatalities sum the "
+        "zone counts only from the day it was reported). Areas in UTM 36N, to two significant "
+        "figures (the zones are drawn no more precisely); fatalities sum the "
         "reported figures (blank = none reported). An incident can fall in several zones."
     )
     st.dataframe(
         table.drop(columns="key"), hide_index=True, width="stretch",
         column_config={
-            "zone": "Zone", "area_km2": st.column_config.NumberColumn("Area (km²)", format="%.1f"),
+            "zone": "Zone", "area_km2": st.column_config.NumberColumn("Area (km²)", format="≈ %d"),
             "incidents": "Incidents", "fatalities": "Fatalities",
             "per_30_days": st.column_config.NumberColumn("Per 30 days", format="%.2f"),
         },

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo.core.model import LoadResult
+from geo.data.coverage import Coverage, data_through_text
 from geo.data.loaders import DATA_DIR, load_all
 
 
@@ -38,6 +39,22 @@ def incidents() -> LoadResult:
 
 def timeline() -> LoadResult:
     return load_data()["timeline"]
+
+
+def unlocated() -> LoadResult:
+    """Positions reported but not placed: listed on the sources page, never drawn."""
+    return load_data()["unlocated"]
+
+
+def coverage() -> Coverage:
+    """How far the record reaches (data/coverage.json), from the cached load."""
+    data: Coverage = load_data()["coverage"].data
+    return data
+
+
+def data_through() -> str:
+    """"Data through 28 Jun 2026 (searched to 29 Nov 2026)", for every page that shows data."""
+    return data_through_text(coverage())
 
 
 def rejected_rows() -> list[dict[str, str]]:

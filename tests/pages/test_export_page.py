@@ -36,6 +36,7 @@ def test_page_shows_the_shared_view(page: AppTest) -> None:
     assert "1974 lines and Area of Separation" in caption and "Incidents" in caption
     assert "Golan" not in caption  # only the layers of the view
     assert "data version" in caption
+    assert "Data through 28 Jun 2026 (searched to 29 Nov 2026)" in caption
     assert page.query_params["date"] == "2025-01-10"
 
 

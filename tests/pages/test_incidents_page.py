@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.core.figures import round_sig
 from geo.data import store
 from geo.data.importers import import_incidents
 from geo.data.loaders import DATA_DIR, load_all
@@ -38,7 +39,9 @@ def test_page_runs_and_shows_the_sample_count(user_data: Path) -> None:
     assert _metric(at, "Incidents in the dataset") == f"{len(sample):,}"
     assert _metric(at, "Matching the filters") == f"{len(sample):,}"
     assert at.radio(key=ui.SOURCE_KEY).value == "sample"
-    assert any(f"Built-in sample: {len(sample):,} incidents" in c.value for c in at.caption)
+    sample_caption = next(c.value for c in at.caption if "Built-in sample" in c.value)
+    assert f"Built-in sample: {len(sample):,} incidents" in sample_caption
+    assert "Data through 28 Jun 2026 (searched to 29 Nov 2026)" in sample_caption
     assert len(vega_specs(at)) == 3  # weekly, per zone, per admin area
     assert components(at), "the map was not rendered"
     assert [b.label for b in at.get("download_button")] == ["CSV", "GeoJSON", "GeoPackage"]
@@ -145,3 +148,12 @@ def test_saved_dataset_unreadable_on_load_is_reported_and_kept(user_data: Path) 
     assert path.read_bytes() == before  # reported, not dropped
     at.radio(key=ui.SOURCE_KEY).set_value("sample").run()
     assert not at.exception and at.metric
+
+
+def test_zone_areas_are_no_more_precise_than_the_zones(user_data: Path) -> None:
+    at = run_app(page=PAGE)
+    table = next(d.value for d in at.dataframe if "area_km2" in d.value.columns)
+    areas = table.set_index("zone")["area_km2"].dropna()
+    assert len(areas) > 3
+    assert all(float(a) == round_sig(float(a)) for a in areas), list(areas)
+    assert areas["Proposal: zones south-west of Damascus"] == 6300

@@ -45,6 +45,16 @@ def test_date_changes_features_and_incidents(early, late) -> None:
     assert _incident_ids(first) and _incident_ids(second)
 
 
+def test_map_says_how_far_the_data_reach_and_shows_the_caveats(late) -> None:
+    assert any(c.startswith("Data through 28 Jun 2026 (searched to 29 Nov 2026) · ")
+               for c in late.caption.values)
+    script = folium_args(late)["script"]
+    assert "Location: near the named place or part of an area (precision 2; circle 5 km)" \
+        in script
+    assert "dir=\\u0027auto\\u0027" in script or "dir='auto'" in script
+    assert "(via republisher)" in script
+
+
 def test_query_params_reproduce_the_state(late) -> None:
     args = folium_args(late)
     assert late.sidebar.date_input(key=DATE_KEY).value.isoformat() == "2025-12-10"
