@@ -8,7 +8,7 @@ its boundary.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -36,41 +36,17 @@ from geo.data.incidents import incident_frame, load_incidents_csv
 
 DATA_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data"
 ACCEPTED_CRS_NAMES: Final[frozenset[str]] = frozenset(
-    {
-        "urn:ogc:def:crs:OGC:1.3:CRS84",
-        "urn:ogc:def:crs:OGC::CRS84",
-        "urn:ogc:def:crs:EPSG::4326",
-        "EPSG:4326",
-    }
+    {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326",
+     WGS84}
 )
 FEATURE_COLUMNS: Final[tuple[str, ...]] = (
-    "id",
-    "layer",
-    "name",
-    "name_ar",
-    "status",
-    "disputed",
-    "valid_from",
-    "valid_to",
-    "date_precision",
-    "basis",
-    "confidence",
-    "sources",
-    "status_changes",
-    "notes",
-    "attribution",
+    "id", "layer", "name", "name_ar", "status", "disputed", "valid_from", "valid_to",
+    "date_precision", "basis", "confidence", "sources", "status_changes", "notes", "attribution",
     "licence",
     # Arabic name's source field; location of positions; schematic areas; the source's own
     # placement inside the Golan (see geo.data.audit). Absent properties load as None.
-    "name_ar_source",
-    "geo_precision",
-    "located",
-    "location_precision_reported",
-    "area_km2",
-    "area_label",
-    "cut_at_lon",
-    "inside_golan_per_source",
-    "inside_golan_note",
+    "name_ar_source", "geo_precision", "located", "location_precision_reported", "area_km2",
+    "area_label", "cut_at_lon", "inside_golan_per_source", "inside_golan_note",
 )
 #: Properties of a position that is listed but not drawn (data/positions_unlocated.geojson).
 UNLOCATED_COLUMNS: Final[tuple[str, ...]] = (*FEATURE_COLUMNS, "location_area",
@@ -135,6 +111,20 @@ def geometry_problems(geom: Any) -> list[str]:
     return reasons
 
 
+def _features(
+    items: list[Any], dataset: str, rejected: list[Rejected]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The items of a FeatureCollection that are GeoJSON Features, each with its place in the
+    file ("feature 3"); every other item is added to ``rejected`` as it comes, so that
+    rejections stay in file order."""
+    for index, item in enumerate(items):
+        label = f"feature {index + 1}"
+        if isinstance(item, dict) and item.get("type") == "Feature":
+            yield label, item
+        else:
+            rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
+
+
 def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadResult:
     """Load one FeatureCollection of layer features. Raises DatasetError if unreadable."""
     features = parse_feature_collection(_read_text(source), dataset)
@@ -142,11 +132,7 @@ def load_feature_collection(source: str | Path | bytes, dataset: str) -> LoadRes
     geoms: list[Any] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    for index, feature in enumerate(features):
-        label = f"feature {index + 1}"
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
-            continue
+    for label, feature in _features(features, dataset, rejected):
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             rejected.append(Rejected(dataset, label, ("properties is not a JSON object",)))
@@ -238,11 +224,7 @@ def load_unlocated_positions(
     rows: list[dict[str, Any]] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    for index, feature in enumerate(features):
-        label = f"feature {index + 1}"
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            rejected.append(Rejected(dataset, label, ("not a GeoJSON Feature",)))
-            continue
+    for label, feature in _features(features, dataset, rejected):
         if not isinstance(feature.get("properties"), dict):
             rejected.append(Rejected(dataset, label, ("properties is not a JSON object",)))
             continue
