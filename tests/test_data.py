@@ -218,3 +218,33 @@ def test_1974_lines_collapse_on_8_december_2024(layers, day, status, disputed):
     for fid in ("aos_osm", "alpha_line_osm", "bravo_line_inferred", "aol_east_0_10"):
         assert state.loc[fid, "status_on_date"] == status
         assert bool(state.loc[fid, "disputed_on_date"]) is disputed
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures no more precise than their sources; how far the record reaches
+
+
+def test_schematic_areas_are_stored_as_the_app_rounds_them(layers, metric):
+    from geo.core.figures import area_label, round_sig
+
+    areas = layers[layers["area_km2"].notna()]
+    assert set(areas["id"]) >= {"prop_sw_zones", "prop_no_fly", "prop_zone1_plus2km"}
+    for fid, row in areas.iterrows():
+        assert row["basis"] == "schematic", fid
+        assert row["area_km2"] == round_sig(metric[fid].area / 1e6), fid
+        cut = None if row["cut_at_lon"] is None or row["cut_at_lon"] != row["cut_at_lon"] \
+            else row["cut_at_lon"]
+        assert row["area_label"] == area_label(int(row["area_km2"]), cut), fid
+
+
+def test_positions_carry_a_location_precision(layers):
+    positions = layers[layers["layer"] == "position"]
+    assert positions["geo_precision"].isin([1, 2, 3]).all()
+
+
+def test_coverage_reaches_the_last_dated_row(results, incidents, timeline):
+    through = results["coverage"].data.data_through.isoformat()
+    assert incidents["event_date"].max() <= through
+    assert max(e["date"] for e in timeline) <= through
+    last = results["coverage"].data.months[-1]["month"]
+    assert last >= through[:7]

@@ -1,5 +1,6 @@
 """geo.data.audit: the cross-dataset checks pass on the real data/ and fail on bad examples;
-every Arabic name shown is the value of the source field it names."""
+every Arabic name shown (as the loaders keep it) is the value of the source field it names in
+the staged ../shared/geodata."""
 
 from __future__ import annotations
 
@@ -168,19 +169,30 @@ def test_bad_unlocated_position_is_rejected(layers, change, reason):
 
 
 def shown_arabic_names():
-    """(item, Arabic name, source field) of every Arabic name in data/."""
-    out = []
+    """(item, Arabic name, source field) of every Arabic name the app shows: the layer features,
+    the positions listed but not placed and the incidents, as the loaders keep them."""
+    data = load_all(DATA_DIR)
+    out = [(row["id"], row["name_ar"], row["name_ar_source"])
+           for row in data["layers"].data.to_dict("records") if row["name_ar"]]
+    out += [(row["id"], row["name_ar"], row["name_ar_source"] or "")
+            for row in data["unlocated"].data if row["name_ar"]]
+    out += [(row["event_id_cnty"], row["place_ar"], row["place_ar_source"])
+            for row in data["incidents"].data.to_dict("records") if row["place_ar"]]
+    return out
+
+
+def test_loaders_keep_every_arabic_name_of_the_files():
+    in_files = []
     for path in [*sorted((DATA_DIR / "layers").glob("*.geojson")), UNLOCATED]:
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             props = feature["properties"]
             if props.get("name_ar"):
-                out.append((props["id"], props["name_ar"], props.get("name_ar_source", "")))
+                in_files.append((props["id"], props["name_ar"], props.get("name_ar_source", "")))
     with (DATA_DIR / "incidents.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))  # the file itself: loaders keep only known columns
-    for row in rows:
-        if row.get("place_ar"):
-            out.append((row["event_id_cnty"], row["place_ar"], row.get("place_ar_source", "")))
-    return out
+        for row in csv.DictReader(handle):
+            if row.get("place_ar"):
+                in_files.append((row["event_id_cnty"], row["place_ar"], row["place_ar_source"]))
+    assert sorted(shown_arabic_names()) == sorted(in_files)
 
 
 def test_every_arabic_name_is_arabic_script_with_a_named_non_geonames_source():
@@ -209,11 +221,14 @@ def _staged_values(source: str, staged: dict) -> set[str]:
     raise AssertionError(f"unknown Arabic-name source {source!r}")
 
 
-@pytest.mark.skipif(not SHARED_GEODATA.exists(), reason="the staged ../shared is not here")
-def test_every_arabic_name_is_the_value_of_its_source_field():
+@pytest.fixture(scope="module")
+def staged() -> dict:
+    """The Arabic-name fields of the staged ../shared/geodata, by source."""
+    # Never skipped: CI has the staged ../shared beside the clone, and so does a working copy.
+    assert SHARED_GEODATA.exists(), f"the staged geodata are needed here: {SHARED_GEODATA}"
     read = lambda name: json.loads((SHARED_GEODATA / name).read_text(encoding="utf-8"))  # noqa: E731
     props = lambda name: [f["properties"] for f in read(name)["features"]]  # noqa: E731
-    staged = {
+    found = {
         "wof": {str(p["wof_id"]): p for p in props("wof_localities_sy_il_clip.geojson")},
         "osm": {str(p["osm_id"]): p["name_ar"] for name in (
             "osm_golan_heights_disputed.geojson", "osm_undof_area_of_separation.geojson",
@@ -224,8 +239,24 @@ def test_every_arabic_name_is_the_value_of_its_source_field():
         "adm2": {},
     }
     for p in props("wof_syr_districts_clip.geojson"):
-        staged["adm2"].setdefault(p["ocha_adm2_pcode_xwalk"], []).append(
+        found["adm2"].setdefault(p["ocha_adm2_pcode_xwalk"], []).append(
             p["ocha_adm2_name_ar_xwalk"])
-    wrong = [(item, name, source) for item, name, source in shown_arabic_names()
-             if name not in _staged_values(source, staged)]
-    assert wrong == []
+    return found
+
+
+def wrong_names(names, staged: dict) -> list[tuple[str, str, str]]:
+    return [(item, name, source) for item, name, source in names
+            if name not in _staged_values(source, staged)]
+
+
+def test_every_arabic_name_is_the_value_of_its_source_field(staged):
+    assert wrong_names(shown_arabic_names(), staged) == []
+
+
+def test_a_name_not_in_its_source_field_is_caught(staged):
+    names = shown_arabic_names()
+    item, _, source = names[0]
+    swapped = [(item, "السجن", source), *names[1:]]  # the GeoNames alternate of Al Mazra'ah
+    assert wrong_names(swapped, staged) == [(item, "السجن", source)]
+    with pytest.raises(AssertionError, match="unknown Arabic-name source"):
+        wrong_names([(item, names[0][1], "GeoNames alternate names")], staged)
