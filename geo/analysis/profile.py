@@ -22,11 +22,8 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.terrain import REFRACTION_K, curvature_drop
-from geo.analysis.viewshed import (
-    DEFAULT_OBSERVER_HEIGHT_M,
-    DEFAULT_TARGET_HEIGHT_M,
-    check_heights,
-)
+from geo.analysis.viewshed import check_heights
+from geo.core.terrain import DEFAULT_OBSERVER_HEIGHT_M, DEFAULT_TARGET_HEIGHT_M
 from geo.data.dem import (
     CELL_M,
     COVERAGE_NOTE,

@@ -26,6 +26,11 @@ from shapely.geometry import MultiPolygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.analysis.terrain import REFRACTION_K, visible_cells
+from geo.core.terrain import (
+    DEFAULT_OBSERVER_HEIGHT_M,
+    DEFAULT_RADIUS_KM,
+    DEFAULT_TARGET_HEIGHT_M,
+)
 from geo.data.dem import (
     CELL_M,
     COVERAGE_NOTE,
@@ -39,9 +44,6 @@ from geo.data.dem import (
 )
 from geo.data.loaders import DATA_DIR
 
-DEFAULT_OBSERVER_HEIGHT_M: Final[float] = 10.0
-DEFAULT_TARGET_HEIGHT_M: Final[float] = 2.0
-DEFAULT_RADIUS_KM: Final[float] = 40.0
 MAX_RADIUS_KM: Final[float] = 100.0
 MAX_HEIGHT_M: Final[float] = 1_000.0
 SUMMIT_SEARCH_M: Final[float] = 500.0
@@ -277,9 +279,9 @@ def area_by_zone(result: Viewshed, zones: Mapping[str, BaseGeometry]) -> dict[st
     return areas
 
 
-def compare(first: Viewshed, second: Viewshed) -> tuple[float, float, float]:
-    """(km² only the first sees, km² only the second sees, km² both see): what one observer
-    adds over the other. Both must come from the same grid."""
+def _aligned(first: Viewshed, second: Viewshed) -> tuple[NDArray[np.bool_], NDArray[np.bool_],
+                                                          Affine]:
+    """The visible cells of both viewsheds on their common window, and its transform."""
     (a_row, a_col), (b_row, b_col) = first.origin, second.origin
     top, left = min(a_row, b_row), min(a_col, b_col)
     bottom = max(a_row + first.visible.shape[0], b_row + second.visible.shape[0])
@@ -291,7 +293,22 @@ def compare(first: Viewshed, second: Viewshed) -> tuple[float, float, float]:
         grid[row - top:row - top + result.visible.shape[0],
              col - left:col - left + result.visible.shape[1]] = result.visible
         grids.append(grid)
-    seen_a, seen_b = grids
+    transform = first.transform @ Affine.translation(left - a_col, top - a_row)
+    return grids[0], grids[1], transform
+
+
+def compare(first: Viewshed, second: Viewshed) -> tuple[float, float, float]:
+    """(km² only the first sees, km² only the second sees, km² both see): what one observer
+    adds over the other. Both must come from the same grid."""
+    seen_a, seen_b, _ = _aligned(first, second)
     return (float((seen_a & ~seen_b).sum()) * CELL_KM2, float((seen_b & ~seen_a).sum()) * CELL_KM2,
             float((seen_a & seen_b).sum()) * CELL_KM2)
 
+
+def compare_polygons(first: Viewshed, second: Viewshed
+                     ) -> tuple[MultiPolygon, MultiPolygon, MultiPolygon]:
+    """The ground of :func:`compare` as WGS84 polygons: (only the first sees, only the second
+    sees, both see)."""
+    seen_a, seen_b, transform = _aligned(first, second)
+    return (_polygons(seen_a & ~seen_b, transform), _polygons(seen_b & ~seen_a, transform),
+            _polygons(seen_a & seen_b, transform))
