@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.harness import ARTIFACTS, chromium, chromium_missing, local_context, server
 
-__all__ = ["ARTIFACTS", "TIMEOUT_MS", "map_frame", "require_chromium", "settled"]
+__all__ = ["ARTIFACTS", "MAP_FRAME", "TIMEOUT_MS", "map_frame", "settled"]
 
 #: The bound of every wait of a browser test (ms).
 TIMEOUT_MS: Final[int] = 180_000
@@ -26,16 +26,6 @@ MAP_FRAME: Final[str] = 'iframe[title="streamlit_folium.st_folium"]'
 _FAILED: Final = pytest.StashKey[bool]()
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def require_chromium() -> None:
-    """Skip (or, under REQUIRE_BROWSER=1, fail) when Chromium cannot be launched."""
-    reason = chromium_missing()
-    if not reason:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(reason + " (REQUIRE_BROWSER=1: browser tests must run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +37,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    require_chromium()
+    """Headless Chromium; skips (under REQUIRE_BROWSER=1: fails) when it cannot launch."""
+    reason = chromium_missing()
+    if reason and os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " (REQUIRE_BROWSER=1: browser tests must run)")
+    if reason:
+        pytest.skip(reason)
     with chromium() as instance:
         yield instance
 
