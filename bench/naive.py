@@ -53,7 +53,8 @@ def naive_map(incidents: pd.DataFrame) -> folium.Map:
 
 
 def naive_page(incidents: pd.DataFrame) -> folium.Map:
-    """:func:`naive_map` with its assets served locally (geo.render.assets.localise, as the app's)."""
+    """:func:`naive_map` with its assets served locally (geo.render.assets.localise, as the
+    app's)."""
     fmap = localise(naive_map(incidents))
     fmap.add_child(JQueryStandIn(), name="jquery_stand_in")
     fmap._children.move_to_end("jquery_stand_in", last=False)

@@ -260,9 +260,9 @@ def filter_controls(frame: pd.DataFrame, dataset_key: str) -> IncidentFilter:
     low, high = _span(frame)
     with st.expander("Filters", expanded=True):
         top = st.columns([2, 2, 2])
-        picked = top[0].date_input("Dates", value=(low, high), min_value=low, max_value=high,
+        chosen = top[0].date_input("Dates", value=(low, high), min_value=low, max_value=high,
                                    format="YYYY-MM-DD", key=prefix + "dates")
-        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        picked = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
         start = picked[0] if picked else low
         end = picked[1] if len(picked) > 1 else high
         types = top[1].multiselect("Event type", _options(frame["event_type"]),
