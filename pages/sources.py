@@ -30,7 +30,11 @@ unlocated = loaders.unlocated().data
 with st.container(key="unlocated_positions"):
     st.caption(f"{len(unlocated)} position(s) are reported, but no source places them closely "
                "enough to draw: listed here with the area the reports put them in, never drawn.")
-    st.dataframe(unlocated_table(unlocated), hide_index=True, width="stretch")
+    st.dataframe(unlocated_table(unlocated), hide_index=True, width="stretch", column_config={
+        "position": st.column_config.TextColumn(width="medium"),
+        "reported in": st.column_config.TextColumn(width="medium"),
+        "sources": st.column_config.TextColumn(width="large"),
+        "why not placed": st.column_config.TextColumn(width="large")})
 
 st.subheader("Layers and their sources")
 layers = loaders.layers().data

@@ -45,7 +45,8 @@ def coverage_chart(coverage: Coverage) -> alt.LayerChart:
     month's note."""
     frame = coverage_frame(coverage)
     order = list(dict.fromkeys(frame["label"]))
-    x = alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
+    x = alt.X("label:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=-45, labelOverlap=False))  # every month named
     tooltip = [alt.Tooltip("label:N", title="month"), alt.Tooltip("what:N", title="kind"),
                alt.Tooltip("rows:Q", title="rows found"), alt.Tooltip("note:N", title="note")]
     bars = alt.Chart(frame).mark_bar().encode(

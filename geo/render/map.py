@@ -107,6 +107,21 @@ class MapSpec:
     incident_credits: tuple[str, ...] = INCIDENT_CREDITS
 
 
+def uncertainty_circles(features: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The features that carry an uncertainty radius (``r_m``: positions), one per point and
+    radius: positions reported at the same place share one circle, which stacked copies would
+    only darken."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for feature in features:
+        radius = feature["properties"].get("r_m")
+        key = (json_text(feature["geometry"]), int(radius or 0))
+        if radius is not None and key not in seen:
+            seen.add(key)
+            out.append(feature)
+    return out
+
+
 def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
     base = folium.FeatureGroup(name=OFFLINE_LABEL, overlay=False, control=True, show=show)
     ref = [{**row, "status_on_date": "reference", "disputed_on_date": False} for row in rows
@@ -159,7 +174,7 @@ def build_map(
         payload, text = layer_payload(
             "group", group_rows, tolerance, partial(rows_payload, tolerance=tolerance)
         )
-        placed = [f for f in payload["features"] if "r_m" in f["properties"]]
+        placed = uncertainty_circles(payload["features"])
         if placed:  # positions: their location-uncertainty circles, under the markers
             fg.add_child(GeoJsonLayer(feature_collection(placed), circles=True))
         fg.add_child(GeoJsonLayer(payload, labels=group == "places", data_json=text))

@@ -53,11 +53,14 @@ def sources_html(sources: Any) -> str:
     return f"<ul class='src'>{''.join(items)}</ul>" if items else "<i>no source</i>"
 
 
-def arabic_html(name: Any, source: Any = None) -> str:
-    """An Arabic name in its own direction, with the source field it was taken from."""
+def arabic_html(name: Any, source: Any = None, of_place: bool = False) -> str:
+    """An Arabic name in its own direction, with the source field it was taken from;
+    ``of_place``: the name of the place an item is placed at (positions, incidents), not of the
+    item itself."""
     if is_blank(name):
         return ""
-    where = f" <small>(Arabic: {esc(source)})</small>" if not is_blank(source) else ""
+    what = "the place's Arabic name" if of_place else "Arabic"
+    where = f" <small>({what}: {esc(source)})</small>" if not is_blank(source) else ""
     return f"<span dir='auto' lang='ar'>{esc(name)}</span>{where}"
 
 
@@ -92,7 +95,8 @@ def feature_popup(row: Mapping[str, Any]) -> str:
     note = row.get("status_note") or ""
     parts = [
         f"<b>{esc(row['name'])}</b>",
-        arabic_html(row.get("name_ar"), row.get("name_ar_source")),
+        arabic_html(row.get("name_ar"), row.get("name_ar_source"),
+                    of_place=row.get("layer") == "position"),
         f"Status on this date: <b>{esc(styles.STATUS_LABELS.get(row['status_on_date']))}</b>"
         + (" · <b>disputed</b>" if row.get("disputed_on_date") else ""),
         f"Valid: {feature_dates(row)}",
@@ -138,7 +142,7 @@ def incident_popup(row: Mapping[str, Any]) -> str:
             "via_republisher": row.get("source_via_republisher")}]
     parts = [
         incident_tooltip(row),
-        arabic_html(row.get("place_ar"), row.get("place_ar_source")),
+        arabic_html(row.get("place_ar"), row.get("place_ar_source"), of_place=True),
         f"{esc(row.get('sub_event_type'))}: {esc(row.get('actor1'))}"
         + (f" vs {esc(row.get('actor2'))}" if not is_blank(row.get("actor2")) else ""),
         _district(row),

@@ -95,7 +95,10 @@ def test_arabic_name_shows_with_its_source_field(features, data) -> None:
     assert "<span dir='auto' lang='ar'>" in feature_tooltip(row)
     event = incident(data, "SIS20241209-01")
     assert f"<span dir='auto' lang='ar'>{event['place_ar']}</span>" in incident_popup(event)
-    assert event["place_ar_source"] in incident_popup(event)
+    assert f"(the place's Arabic name: {event['place_ar_source']})" in incident_popup(event)
+    position = row_of(features, "pos_al_adnaniyah_point_base")  # placed at Al Qahtaniyah
+    assert (f"{position['name_ar']}</span> <small>(the place's Arabic name: "
+            f"{position['name_ar_source']})") in feature_popup(position)
 
 
 def test_schematic_polygon_shows_its_rounded_area(features) -> None:
