@@ -107,7 +107,7 @@ class MapSpec:
     incident_credits: tuple[str, ...] = INCIDENT_CREDITS
 
 
-def uncertainty_circles(features: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def uncertainty_circles(features: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """The features that carry an uncertainty radius (``r_m``: positions), one per point and
     radius: positions reported at the same place share one circle, which stacked copies would
     only darken."""
