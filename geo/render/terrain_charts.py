@@ -8,17 +8,24 @@ Crossings closer together than :data:`SAME_PLACE_KM` share one rule and one labe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Final
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from geo.analysis.profile import Crossing, Profile
+from geo.analysis.sightlines import CROSSING_FEATURES, Comparison, ViewshedReport
 from geo.core.figures import approx
 from geo.render.charts import SVG
+from geo.render.popups import esc
+from geo.render.terrain_layers import COMPARE_COLOURS
 
 CHART_HEIGHT: Final[int] = 260
+#: Space above the highest point, as a share of the chart's height range.
+HEADROOM: Final[float] = 0.45
 SAME_PLACE_KM: Final[float] = 0.3
 GROUND_COLOUR: Final[str] = "#8d6e63"
 SEEN_COLOUR: Final[str] = "#1b9e77"
@@ -40,19 +47,23 @@ def crossing_marks(crossings: Sequence[Crossing]) -> list[tuple[float, str]]:
                 marks[-1][1].append(crossing.name)
         else:
             marks.append((crossing.distance_km, [crossing.name]))
-    return [(round(at, 2), " / ".join(names)) for at, names in marks]
+    order = list(CROSSING_FEATURES)  # Line A and Line B before the AoS edge they run along
+    return [(round(at, 2), " / ".join(sorted(names, key=lambda n: (
+        order.index(n) if n in order else len(order), n)))) for at, names in marks]
 
 
 def sight_text(profile: Profile, start: str, end: str) -> str:
     """Whether the end is visible from the start, in words."""
     sight = profile.sight
-    heights = (f"eye {profile.observer_height_m:g} m above {start}, target "
-               f"{profile.target_height_m:g} m above {end}")
+    ray = (f"the sight line (eye {profile.observer_height_m:g} m above the start, target "
+           f"{profile.target_height_m:g} m above the end)")
+    if sight.visible and math.isinf(sight.clearance_m):
+        return f"{end} is visible from {start}: {ray} meets no ground between them."
     if sight.visible:
-        return f"{end} is visible from {start} ({heights}; least clearance " \
-               f"{sight.clearance_m:,.0f} m)."
-    return (f"{end} is hidden from {start} ({heights}): the ground rises {-sight.clearance_m:,.0f} "
-            f"m above the sight line {sight.blocked_at_km or 0:.1f} km from {start}.")
+        return (f"{end} is visible from {start}: {ray} clears the ground by at least "
+                f"{sight.clearance_m:,.0f} m.")
+    return (f"{end} is hidden from {start}: the ground rises {-sight.clearance_m:,.0f} m above "
+            f"{ray} {sight.blocked_at_km or 0:.1f} km along the line.")
 
 
 def crossings_text(profile: Profile) -> str:
@@ -67,10 +78,14 @@ def profile_chart(profile: Profile) -> alt.LayerChart:
     ground = pd.DataFrame({"km": profile.distance_km, "m": profile.elevation_m}).dropna()
     x = alt.X("km:Q", title="Distance along the line (km)",
               scale=alt.Scale(domain=[0, profile.length_km], nice=False))
-    low = float(ground["m"].min()) if len(ground) else 0.0
-    y = alt.Y("m:Q", title="Elevation (m)", scale=alt.Scale(zero=False, domainMin=low - 50))
+    heights = np.concatenate([ground["m"].to_numpy(), profile.sight.ray_m])
+    low, top = float(np.nanmin(heights)), float(np.nanmax(heights))
+    span = max(top - low, 10.0)
+    # Room above the ground for the crossing labels, which run down from the top.
+    y = alt.Y("m:Q", title="Elevation (m)",
+              scale=alt.Scale(domain=[low - 0.05 * span, top + HEADROOM * span], nice=False))
     layers: list[alt.Chart] = [
-        alt.Chart(ground).mark_area(color=GROUND_COLOUR, opacity=0.35, line=True).encode(
+        alt.Chart(ground).mark_area(color=GROUND_COLOUR, opacity=0.35, line=True, clip=True).encode(
             x=x, y=y, tooltip=[alt.Tooltip("km:Q", format=".2f"), alt.Tooltip("m:Q", format=".0f")]
         )
     ]
@@ -85,8 +100,26 @@ def profile_chart(profile: Profile) -> alt.LayerChart:
         frame = pd.DataFrame({"km": [at for at, _ in marks], "label": [t for _, t in marks]})
         base = alt.Chart(frame)
         layers.append(base.mark_rule(color=CROSSING_COLOUR, strokeWidth=1.5).encode(x=x))
-        layers.append(base.mark_text(align="left", baseline="top", dx=3, dy=4, fontSize=12,
-                                     color=CROSSING_COLOUR, fontWeight="bold").encode(
-            x=x, y=alt.value(0), text="label:N"))
+        # Written down along each rule, so that labels of nearby crossings do not overlap.
+        layers.append(base.mark_text(angle=90, align="left", baseline="bottom", dx=4, dy=-3,
+                                     fontSize=12, color=CROSSING_COLOUR, fontWeight="bold"
+                                     ).encode(x=x, y=alt.value(0), text="label:N"))
     return alt.LayerChart(layer=layers, height=CHART_HEIGHT, usermeta=SVG)
 
+
+
+def observer_text(report: ViewshedReport) -> str:
+    """Who stands where: name, coordinates, ground elevation and eye height (Markdown)."""
+    o, params = report.observer, report.result.params
+    return (f"**{report.label}**  \n{o.lat:.5f} N, {o.lon:.5f} E · ground {o.ground_m:,.0f} m · "
+            f"eye {params.observer_height_m:g} m above it")
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """What only one observer sees and what both see, each with its colour on the map."""
+    names = (f"Only {comparison.first.label} sees", f"Only {comparison.second.label} sees",
+             "Both see")
+    rows = [f"<div><span style='display:inline-block;width:14px;height:14px;background:{colour};"
+            f"opacity:.7'></span> {esc(name)}: <b>{km2(area)}</b></div>"
+            for name, area, colour in zip(names, comparison.km2, COMPARE_COLOURS, strict=True)]
+    return "".join(rows)

@@ -25,6 +25,7 @@ from geo.core.figures import approx
 from geo.core.vocabulary import group_of
 from geo.render.assets import COMPONENT_BASE, localise
 from geo.render.elements import GeoJsonLayer
+from geo.render.legend import Legend
 from geo.render.payloads import feature_collection
 from geo.render.popups import esc
 
@@ -127,11 +128,23 @@ def add_terrain(fmap: folium.Map, *, report: ViewshedReport | None = None,
         fmap.add_child(line_layer(profile, "Profile line"))
     if observers:
         fmap.add_child(points_layer(observers, "Observers"))
+    _rearrange(fmap)
     if draw:
         plugins.Draw(position="topleft", draw_options=DRAW_OPTIONS,
                      edit_options={"edit": False, "remove": False},
                      show_geometry_on_click=False).add_to(fmap)
     return localise(fmap, asset_base)
+
+
+def _rearrange(fmap: folium.Map) -> None:
+    """Move the map's layer control after the layers added here (its script names every layer,
+    so it must run after they are defined), and drop the status legend of the main map (it
+    would cover the drawing tools of a small map; the page explains the colours)."""
+    for name, child in list(fmap._children.items()):
+        if isinstance(child, folium.LayerControl):
+            fmap._children.move_to_end(name)
+        elif isinstance(child, Legend):
+            del fmap._children[name]
 
 
 def _place(report: ViewshedReport) -> Place:

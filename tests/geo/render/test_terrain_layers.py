@@ -14,8 +14,19 @@ from geo.analysis.sightlines import ViewshedReport, comparison, crossing_lines, 
 from geo.analysis.viewshed import ViewshedParams, viewshed
 from geo.core.terrain import SUMMIT
 from geo.core.timeline import state_at
+from geo.core.view import parse_view
 from geo.data.loaders import load_all
-from geo.render.terrain_charts import crossing_marks, crossings_text, km2, profile_chart, sight_text
+from geo.render.map import IncidentLayer, MapSpec, build_map
+from geo.render.payloads import feature_collection
+from geo.render.terrain_charts import (
+    comparison_html,
+    crossing_marks,
+    crossings_text,
+    km2,
+    observer_text,
+    profile_chart,
+    sight_text,
+)
 from geo.render.terrain_layers import (
     COMPARE_COLOURS,
     VIEWSHED_COLOUR,
@@ -101,3 +112,25 @@ def test_the_profile_chart_marks_line_a_and_line_b(layers) -> None:
 def test_areas_are_printed_to_two_significant_figures() -> None:
     assert km2(759.942) == "≈ 760 km²" and km2(433.13) == "≈ 430 km²" and km2(0) == "≈ 0 km²"
 
+
+
+def test_the_layer_control_lists_the_terrain_layers_and_the_legend_goes(layers, summit) -> None:
+    view = parse_view({"date": "2025-09-16"})
+    base = build_map(context_features(state_at(layers, "2025-09-16")),
+                     IncidentLayer(0, (), False, feature_collection([])),
+                     MapSpec(view, (33.25, 35.85, 10)))
+    html = rendered(add_terrain(base, report=summit))
+    viewshed_group = html.index('"Viewshed" : feature_group_')
+    defined = re.search(r'"Viewshed" : (feature_group_\w+)', html)
+    assert defined and html.index(f"var {defined.group(1)} = ") < viewshed_group
+    assert "map-legend" not in html  # the status legend would cover the drawing tools
+
+
+def test_comparison_and_observer_words_are_escaped(layers, summit: ViewshedReport) -> None:
+    place = places(layers)["pos_hermon_outpost_2400_m"]
+    other_view = viewshed(place.lon, place.lat, ViewshedParams(radius_km=15))
+    other = ViewshedReport("<i>outpost</i>", other_view, (), {})
+    text = comparison_html(comparison(summit, other))
+    assert "&lt;i&gt;outpost&lt;/i&gt;" in text and "<i>" not in text
+    assert text.count("km²") == 3 and all(c in text for c in COMPARE_COLOURS)
+    assert "33.41329 N, 35.85693 E · ground 2,788 m" in observer_text(summit)
