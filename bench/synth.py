@@ -207,7 +207,9 @@ def synthetic_incidents(rows: int, seed: int = SEED, data_dir: Path = ROOT / "da
         "confidence": _pick(rng, CONFIDENCE, rows),
         "confidence_note": "synthetic benchmark row",
     })
-    return frame[[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS]]
+    # Columns the synthetic rows have no value for (derived district, Arabic place name, ...)
+    # stay empty, as in an import that lacks them.
+    return frame.reindex(columns=[*INCIDENT_COLUMNS, *INCIDENT_EXTRA_COLUMNS], fill_value="")
 
 
 _MONTHS: Final[tuple[str, ...]] = (
