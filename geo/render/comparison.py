@@ -8,15 +8,14 @@ schematic, so every area is given to two significant figures (geo.core.figures).
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from typing import Final
 
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import MacroElement
 from folium import plugins
-from jinja2 import Template
 
 from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.figures import cut_note, round_sig
@@ -24,6 +23,7 @@ from geo.core.timeline import state_at
 from geo.core.view import ViewState
 from geo.core.vocabulary import MAX_ZOOM, MIN_ZOOM
 from geo.render.assets import children, figure_of, inline_assets
+from geo.render.elements import BoxControl
 from geo.render.map import MAP_CSS, MapSpec, build_map
 
 #: The features of each side's position (data/layers/proposals.geojson).
@@ -111,29 +111,6 @@ def comparison_changes(table: pd.DataFrame) -> list[str]:
     return lines
 
 
-class MapTitle(MacroElement):
-    """A title box in the top-right corner of a map (text escaped by Jinja's tojson + DOM)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function() {
-            var box = L.control({position: 'topright'});
-            box.onAdd = function() {
-                var div = L.DomUtil.create('div', 'map-title');
-                div.textContent = {{ this.text|tojson }};
-                return div;
-            };
-            box.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "MapTitle"
-        self.text = text
-
-
 _TITLE_CSS: Final[str] = (
     "<style>.map-title{background:#fff;border:2px solid #111;padding:6px 10px;"
     "font:bold 16px/1.3 sans-serif;color:#111}</style>"
@@ -163,7 +140,7 @@ def comparison_html(layers: gpd.GeoDataFrame, day: dt.date, view: ViewState) -> 
         for child in children(_side_map(features, ids, groups, view)):
             if not isinstance(child, folium.TileLayer):
                 target.add_child(child)
-        target.add_child(MapTitle(title))
+        target.add_child(BoxControl(html.escape(title, quote=False), "topright", "map-title"))
     figure.header.add_child(folium.Element(MAP_CSS), name="map_css")
     figure.header.add_child(folium.Element(_TITLE_CSS), name="map_title_css")
     return inline_assets(figure)

@@ -197,3 +197,31 @@ class ShowAtZoom(ScriptElement):
         self._name = "ShowAtZoom"
         self.map_name = map_name
         self.min_zoom = min_zoom
+
+
+class BoxControl(ScriptElement):
+    """A box in a corner of the map (a Leaflet control) holding ``html``, which the caller has
+    escaped; clicks on it do not reach the map. Used for the legend and map titles."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var box = L.control({position: {{ this.position|tojson }}});
+            box.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            box.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, position: str, css_class: str) -> None:
+        super().__init__()
+        self._name = "BoxControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+

@@ -1,5 +1,5 @@
 """The map legend: a control listing the status styles and incident types (escaped HTML), and
-the CSS of the legend and popups. It also hides place labels below the label zoom."""
+the CSS of the legend and popups; and the element that hides place labels below the label zoom."""
 
 from __future__ import annotations
 
@@ -9,25 +9,24 @@ from jinja2 import Template
 
 from geo.core import styles
 from geo.core.vocabulary import LABEL_MIN_ZOOM
-from geo.render.elements import ScriptElement
+from geo.render.elements import BoxControl, ScriptElement
 from geo.render.popups import esc
 
 
-class Legend(ScriptElement):
-    """A legend control built from geo.core.styles (escaped HTML)."""
+class Legend(BoxControl):
+    """The legend control (bottom left), built from geo.core.styles (escaped HTML)."""
+
+    def __init__(self, legend_html: str) -> None:
+        super().__init__(legend_html, "bottomleft", "map-legend")
+
+
+class LabelZoom(ScriptElement):
+    """Hides place labels below the label zoom (the CSS class ``hide-labels`` on the map)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var legend = L.control({position: 'bottomleft'});
-            legend.onAdd = function() {
-                var div = L.DomUtil.create('div', 'map-legend');
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
             var map = {{ this._parent.get_name() }};
-            legend.addTo(map);
             function labels() {
                 map.getContainer().classList.toggle(
                     'hide-labels', map.getZoom() < {{ this.label_min_zoom }});
@@ -37,10 +36,9 @@ class Legend(ScriptElement):
         {% endmacro %}
     """)
 
-    def __init__(self, legend_html: str) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._name = "Legend"
-        self.html = legend_html
+        self._name = "LabelZoom"
         self.label_min_zoom = LABEL_MIN_ZOOM
 
 

@@ -33,7 +33,7 @@ from geo.core.vocabulary import (
 from geo.render.assets import COMPONENT_BASE, figure_of, localise
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
-from geo.render.legend import Legend, legend_html
+from geo.render.legend import LabelZoom, Legend, legend_html
 from geo.render.payloads import (
     feature_collection,
     incident_payload,
@@ -198,6 +198,7 @@ def build_map(
             fmap.add_child(circles)
 
     fmap.add_child(Legend(legend_html(event_types)))
+    fmap.add_child(LabelZoom())
     if spec.controls:
         folium.LayerControl(collapsed=True).add_to(fmap)
         plugins.Fullscreen(position="topleft").add_to(fmap)
