@@ -9,6 +9,7 @@ says how to read them. Not part of ``make test`` (``tests/bench`` runs a 1k smok
 Every measure is the median of ``--repeats`` runs (``--quick``: one run, one size unless
 given). Synthetic incidents come from :mod:`bench.synth` (fixed seed). The view is the date
 :data:`DAY` with the window "everything since 8 Dec 2024" (about 87 % of the incidents).
+The 40 km viewshed is timed by :mod:`bench.viewshed` (cold in fresh processes, then warm).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import shapely
 import streamlit
 
 from bench import browser as br
+from bench import viewshed as viewshed_bench
 from bench.naive import naive_page
 from bench.synth import SEED, parse_size, size_label, synthetic_incidents, write_csv
 from geo.analysis.zones import classify
@@ -72,6 +74,10 @@ TARGETS: Final[tuple[tuple[str, str, float, str], ...]] = (
     ("classify_1m_s", "zone classification of 1M incidents", 2.0, "s (at most)"),
     ("png_s", "static PNG export, default view", 3.0, "s (at most)"),
     ("peak_memory_1m_mb", "server peak memory with 1M loaded (VmHWM)", 2048.0, "MB (at most)"),
+    ("viewshed_cold_s", "40 km viewshed, first in a fresh process",
+     viewshed_bench.TARGETS_S["cold"], "s (at most)"),
+    ("viewshed_warm_s", "40 km viewshed, new observer in a warm process",
+     viewshed_bench.TARGETS_S["warm"], "s (at most)"),
 )
 
 
@@ -388,6 +394,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         "png_s": _get(results, "png_export", "median_s"),
         "peak_memory_1m_mb": _get(results, "peak_memory", "VmHWM")
         if _get(results, "peak_memory", "size") == "1M" else None,
+        "viewshed_cold_s": _get(results, "viewshed", "cold_s"),
+        "viewshed_warm_s": _get(results, "viewshed", "warm_s"),
     }
     out = []
     for key, text, target, unit in TARGETS:
@@ -437,6 +445,12 @@ def table(results: dict[str, Any]) -> str:
     mem = measures.get("peak_memory") or {}
     if mem:
         row("8. server peak memory VmHWM (MB)", mem["size"], mem.get("VmHWM"))
+    view = measures.get("viewshed") or {}
+    if view:
+        row("9. 40 km viewshed, cold (s)", "", view["cold_s"])
+        row("9. 40 km viewshed, warm: median / max (s)", "",
+            f"{view['warm_s']} / {view['warm_max_s']}")
+        row("9. 40 km viewshed, cached (s)", "", view["cached_s"])
     lines.append("")
     lines.append(f"{'target':58} {'goal':>16} {'measured':>10}  met")
     for t in results.get("targets", []):
@@ -479,6 +493,7 @@ def run(cfg: Config) -> dict[str, Any]:
             ("png_export", lambda: {"png_export": png_measure(cfg, folders)}),
             ("rerun", lambda: {"rerun": rerun_measure(cfg, folders)}),
             ("browser", lambda: browser_measures(cfg, folders, work)),
+            ("viewshed", lambda: {"viewshed": viewshed_bench.run(cfg.repeats)}),
         ]
         for name, step in steps:
             step_started = time.perf_counter()
