@@ -23,9 +23,11 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
 from geo.core import styles
+from geo.core.crs import WGS84
 from geo.core.view import ViewState
 from geo.core.vocabulary import GROUP_ORDER, LABEL_MIN_ZOOM
 from geo.export.layout import Preset, layout
+from geo.export.overlay import Overlay
 from geo.export.snapshot import Snapshot
 
 MERCATOR: Final[str] = "EPSG:3857"
@@ -158,6 +160,20 @@ def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame) -> None:
                linewidths=1 * PT_PER_PX, zorder=6)
 
 
+def _draw_overlay(ax: Axes, overlay: Overlay, extent: _Frame) -> None:
+    """A result over the layers: translucent areas (as the live map draws them), then its
+    points, yellow with a black ring as the live map marks an observer."""
+    for area in overlay.areas:
+        shapes = _prepare(gpd.GeoDataFrame(geometry=[area.geometry], crs=WGS84), extent)
+        style = {"color": area.colour, "weight": 0.5, "fillOpacity": area.opacity}
+        _draw_styled(ax, shapes.geometry, style, "polygon")
+    if overlay.points:
+        lons, lats = [p[0] for p in overlay.points], [p[1] for p in overlay.points]
+        points = gpd.GeoSeries(gpd.points_from_xy(lons, lats), crs=WGS84).to_crs(MERCATOR)
+        ax.scatter(points.x, points.y, s=(16 * PT_PER_PX) ** 2, facecolors="#ffeb3b",
+                   edgecolors="#000000", linewidths=3 * PT_PER_PX, zorder=8)
+
+
 def _draw_place_labels(ax: Axes, places: gpd.GeoDataFrame, extent: _Frame, size: float) -> None:
     """English place names right of their points, as the live map labels them."""
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
@@ -198,6 +214,8 @@ def draw_map(fig: Figure, snap: Snapshot, preset: Preset) -> None:
     for group in GROUP_ORDER:
         _draw_features(ax, _prepare(shown[shown["group"] == group], extent))
     _draw_incidents(ax, snap.shown_incidents)
+    if snap.overlay is not None:
+        _draw_overlay(ax, snap.overlay, extent)
     if "places" in view.layers and view.zoom >= LABEL_MIN_ZOOM and not preset.compact:
         _draw_place_labels(ax, _prepare(shown[shown["group"] == "places"], extent), extent,
                            8.25 * PT_PER_PX * 1.1 * fs)

@@ -104,8 +104,11 @@ def brief_sections(
                   f"{len(snap.window_incidents)} incident(s)", width, ""),
         *_wrapped(f"Layers shown: {', '.join(snap.layer_names())}", width, ""),
         "",
-        "Zone statistics (incidents in the window)",
     ]
+    if snap.overlay is not None:  # the result drawn on the map, with its parameters and notes
+        facts += [snap.overlay.title, *_wrapped(snap.overlay.caption, width),
+                  *[line for note in snap.overlay.notes for line in _wrapped(note, width)], ""]
+    facts += ["Zone statistics (incidents in the window)"]
     if stats is None or stats.empty:
         facts.append("   not available for this view")
     else:
@@ -141,7 +144,8 @@ def brief_page(snap: Snapshot) -> Figure:
     """The brief's text page: timeline around the date (left), facts, zone statistics,
     credits, sources and permalink (right, monospace so that the table aligns)."""
     page = new_figure(OUTPUT_PRESETS["a4"])
-    page.text(0.04, 0.95, f"Brief: the frontier as of {snap.view.date:%d %B %Y}",
+    title = snap.overlay.title if snap.overlay else f"the frontier as of {snap.view.date:%d %B %Y}"
+    page.text(0.04, 0.95, f"Brief: {title}",
               fontsize=16, fontweight="bold", va="top", parse_math=False)
     timeline, facts = brief_sections(snap, zone_statistics(snap), BRIEF_LINES)
     for x, lines, family in ((0.04, timeline, "DejaVu Sans"), (0.52, facts, "DejaVu Sans Mono")):
@@ -155,7 +159,9 @@ def render_pdf(snap: Snapshot) -> bytes:
     statistics, credits and sources, as real text."""
     preset = OUTPUT_PRESETS["a4"]
     buffer = io.BytesIO()
-    metadata = {"Title": f"The frontier as of {snap.view.date.isoformat()}",
+    title = (snap.overlay.title if snap.overlay
+             else f"The frontier as of {snap.view.date.isoformat()}")
+    metadata = {"Title": title,
                 "Subject": f"Data version {snap.version}; {'; '.join(snap.credits())}"}
     with matplotlib.rc_context({**RC, "pdf.fonttype": 42}), \
             PdfPages(buffer, metadata=metadata) as pdf:

@@ -21,6 +21,7 @@ from geo.core.timeline import incidents_in_window, state_at, window_start
 from geo.core.view import PRESETS, ViewState, permalink
 from geo.core.vocabulary import GROUP_LABELS, group_of, window_label
 from geo.data.coverage import NO_COVERAGE, Coverage, data_through_text
+from geo.export.overlay import Overlay
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 
 CAVEAT: Final[str] = (
@@ -82,6 +83,8 @@ class Snapshot:
     permalink: str = ""
     version: str = ""
     coverage: Coverage = NO_COVERAGE
+    #: A result drawn over the map (a viewshed), with its caption; None for the plain view.
+    overlay: Overlay | None = None
 
     @property
     def data_through(self) -> str:
@@ -126,6 +129,8 @@ class Snapshot:
         found = credits_for(texts)
         if not self.shown_incidents.empty:
             found += [c for c in INCIDENT_CREDITS if c not in found]
+        if self.overlay is not None and self.overlay.credit:
+            found.append(self.overlay.credit)
         return found
 
     def window_text(self) -> str:

@@ -11,9 +11,12 @@ from typing import Any, Final
 
 import numpy as np
 import segno
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.typing import RcKeyType
 from PIL import Image
 
@@ -27,8 +30,13 @@ BACKGROUND: Final[str] = "#ffffff"
 RC: Final[dict[RcKeyType, Any]] = {"lines.scale_dashes": False}
 
 
-def _legend_handles(snap: Snapshot) -> tuple[list[Line2D], list[str]]:
-    handles, labels = [], []
+def _legend_handles(snap: Snapshot) -> tuple[list[Artist], list[str]]:
+    handles: list[Artist] = []
+    labels: list[str] = []
+    for area in snap.overlay.areas if snap.overlay else ():
+        handles.append(Patch(facecolor=to_rgba(area.colour, area.opacity),
+                             edgecolor=area.colour))
+        labels.append(area.label)
     for label, style in styles.legend_entries():
         handles.append(Line2D([0], [0], color=style["color"], linewidth=3 * PT_PER_PX,
                               linestyle=dash_pattern(style.get("dashArray"))))
@@ -64,13 +72,16 @@ def draw_snapshot(fig: Figure, snap: Snapshot, preset: Preset, stamp: bool = Fal
 
     # Title band
     left, bottom, width, height = regions["title"]
-    fig.text(0.01, bottom + height * 0.93, f"The frontier as of {view.date:%d %B %Y}",
+    title = snap.overlay.title if snap.overlay else f"The frontier as of {view.date:%d %B %Y}"
+    fig.text(0.01, bottom + height * 0.93, title,
              fontsize=(15 if preset.compact else 20) * fs, fontweight="bold", va="top",
              parse_math=False)
     incidents_note = (f"{len(snap.shown_incidents)} shown"
                       if "incidents" in view.layers else "layer hidden")
     subtitle = (f"As of {view.date.isoformat()} · incident window {snap.window_text()}, "
                 f"{incidents_note} · layers: {', '.join(snap.layer_names())}")
+    if snap.overlay:  # the result's parameters and figures first
+        subtitle = f"{snap.overlay.caption} · as of {view.date.isoformat()}"
     lines = _wrap(subtitle, preset.width * 0.98, 8 * fs, preset.scale).split("\n")
     fig.text(0.01, bottom + height * 0.06, "\n".join(lines[: 1 if preset.compact else 2]),
              fontsize=8 * fs, color="#333333", va="bottom", linespacing=1.2, parse_math=False)
@@ -105,9 +116,11 @@ def _draw_panel(fig: Figure, snap: Snapshot, preset: Preset, box: Box) -> None:
     top = legend_box.y0 - 0.03
 
     cited = snap.sources()
-    shown = [name for name, _ in cited[:8]]
+    shown = [name for name, _ in cited[:2 if snap.overlay else 8]]
     more = len(cited) - len(shown)
     lines = ["Sources (most cited first):", *[f"• {s[:70]}" for s in shown]]
+    if snap.overlay:  # the result's method and coverage notes, before the sources
+        lines = ["About the result:", *[f"• {note}" for note in snap.overlay.notes], *lines]
     if more > 0:
         lines.append(f"… and {more} more: full list in data/SOURCES.md")
     source_text = "\n".join(

@@ -1,6 +1,8 @@
 """Terrain results as files: a viewshed (or two observers compared) as GeoJSON or GeoPackage
-polygons, an elevation profile as CSV. Each carries its basis ("derived"), its inputs, the
-method notes and the DEM credit: in the polygons' properties, in the CSV's ``#`` header lines.
+polygons, an elevation profile as CSV, and the viewshed as an overlay of the PNG and PDF
+exports. Each carries its basis ("derived"), its inputs, the method notes and the DEM credit:
+in the polygons' properties, in the CSV's ``#`` header lines, in the image's caption and
+footer.
 """
 
 from __future__ import annotations
@@ -17,16 +19,27 @@ from typing import Any, Final, Literal
 import geopandas as gpd
 import numpy as np
 import pyogrio
+import shapely
+from pyproj import Transformer
 
 from geo.analysis.profile import Profile
-from geo.analysis.sightlines import Comparison, ViewshedReport
+from geo.analysis.sightlines import SUMMIT_LABEL, SUMMIT_NOTE, Comparison, ViewshedReport
 from geo.analysis.terrain import CORRECTION_NOTE
 from geo.analysis.viewshed import RESOLUTION_NOTE
 from geo.core.crs import WGS84
+from geo.core.figures import approx
+from geo.core.view import ViewState
+from geo.core.vocabulary import MAX_ZOOM, MIN_ZOOM
 from geo.data.dem import DEM_CREDIT
 from geo.export.data import DRIVERS
+from geo.export.layout import OUTPUT_PRESETS, layout
+from geo.export.map_layers import MERCATOR, RES_Z0
+from geo.export.overlay import Area, Overlay
+from geo.render.terrain_charts import km2
+from geo.render.terrain_layers import COMPARE_COLOURS, FILL_OPACITY, VIEWSHED_COLOUR
 
 BASIS: Final[str] = "derived"
+_TO_MERCATOR = Transformer.from_crs(WGS84, MERCATOR, always_xy=True)
 METHOD: Final[str] = ("viewshed on the 90 m UTM 36N terrain grid (SRTM-derived 3″ tiles), "
                       "observer on the centre of its cell")
 TerrainFormat = Literal["geojson", "gpkg"]
@@ -81,12 +94,13 @@ def viewshed_file(report: ViewshedReport, fmt: TerrainFormat,
         return path.read_bytes()
 
 
-def viewshed_filename(report: ViewshedReport, fmt: TerrainFormat,
+def viewshed_filename(report: ViewshedReport, ext: str,
                       comparison: Comparison | None = None) -> str:
+    """``viewshed[_compared]_<lat>N_<lon>E_h<height>_r<radius>km.<ext>``."""
     observer, params = report.observer, report.result.params
     stem = "viewshed_compared" if comparison else "viewshed"
     return (f"{stem}_{observer.lat:.4f}N_{observer.lon:.4f}E_h{params.observer_height_m:g}"
-            f"_r{params.radius_km:g}km.{fmt}")
+            f"_r{params.radius_km:g}km.{ext}")
 
 
 def _value(value: float) -> str:
@@ -117,3 +131,59 @@ def profile_csv(profile: Profile, start: str, end: str) -> bytes:
         writer.writerow([f"{km:.3f}", f"{lat:.5f}", f"{lon:.5f}", _value(elevation),
                          _value(line)])
     return out.getvalue().encode("utf-8")
+
+
+def _observer_words(report: ViewshedReport) -> str:
+    o = report.observer
+    return f"{report.label} ({o.lat:.5f} N, {o.lon:.5f} E, ground {o.ground_m:,.0f} m)"
+
+
+def viewshed_overlay(report: ViewshedReport, comparison: Comparison | None = None) -> Overlay:
+    """The viewshed (or the comparison) for the static map: areas in the live map's colours,
+    the observers, and a caption with the parameters and the figures."""
+    params = report.result.params
+    setting = (f"eye {params.observer_height_m:g} m above ground, targets "
+               f"{params.target_height_m:g} m, radius {params.radius_km:g} km, "
+               f"k = {params.refraction_k}")
+    notes = [report.result.note, CORRECTION_NOTE, RESOLUTION_NOTE]
+    reports = [report] if comparison is None else [comparison.first, comparison.second]
+    if any(r.label == SUMMIT_LABEL for r in reports):
+        notes.append(SUMMIT_NOTE)
+    points = tuple((r.observer.lon, r.observer.lat, r.label) for r in reports)
+    if comparison is None:
+        zones = ", ".join(f"{name} {approx(area.visible_km2)}"
+                          for name, area in report.zones.items())
+        heights = " / ".join(f"{h:g}" for h, _ in report.sensitivity)
+        seen = " / ".join(approx(area) for _, area in report.sensitivity)
+        caption = (f"From {_observer_words(report)}; {setting} · visible "
+                   f"{km2(report.result.visible_km2)}: {zones} · eye {heights} m: {seen} km²")
+        return Overlay(f"What Hermon sees: the view from {report.label}",
+                       (Area(report.result.polygons, VIEWSHED_COLOUR,
+                             f"Visible from {report.label}", FILL_OPACITY),), points,
+                       caption, tuple(notes), DEM_CREDIT)
+    first, second = comparison.first.label, comparison.second.label
+    labels = (f"Only {first} sees", f"Only {second} sees", "Both see")
+    caption = (f"{_observer_words(comparison.first)} against "
+               f"{_observer_words(comparison.second)}; {setting} · "
+               + ", ".join(f"{label[0].lower()}{label[1:]} {km2(area)}"
+                           for label, area in zip(labels, comparison.km2, strict=True)))
+    areas = tuple(Area(geometry, colour, label, FILL_OPACITY) for geometry, colour, label in
+                  zip(comparison.polygons, COMPARE_COLOURS, labels, strict=True))
+    return Overlay(f"What Hermon sees: {first} against {second}", areas, points, caption,
+                   tuple(notes), DEM_CREDIT)
+
+
+def framed(view: ViewState, overlay: Overlay, presets: tuple[str, ...] = ("slide", "a4"),
+           margin: float = 1.1) -> ViewState:
+    """The view centred on the overlay's areas, at the highest zoom at which they fit the map
+    of every one of ``presets`` (the PNG slide and the PDF's A4 page)."""
+    west, south, east, north = shapely.union_all([a.geometry for a in overlay.areas]).bounds
+    (x0, x1), (y0, y1) = _TO_MERCATOR.transform([west, east], [south, north])
+    zoom = MAX_ZOOM
+    for preset in (OUTPUT_PRESETS[name] for name in presets):
+        _, _, width, height = layout(preset)["map"]
+        for axis_px, span in ((width * preset.width, x1 - x0), (height * preset.height, y1 - y0)):
+            fits = math.floor(math.log2(axis_px * RES_Z0 / preset.scale / (span * margin)))
+            zoom = min(zoom, fits)
+    return view.replace(lat=round((south + north) / 2, 4), lon=round((west + east) / 2, 4),
+                        zoom=max(zoom, MIN_ZOOM))
