@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.core.crs import WGS84
 from geo.core.dates import date_text, entry_precision, incident_precision
 from geo.core.model import is_blank
 from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
@@ -109,7 +110,7 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
     blank = dict.fromkeys(EXPORT_COLUMNS, "")
     frame = pd.DataFrame([{**blank, **row} for row in rows], columns=list(EXPORT_COLUMNS),
                          dtype=str)
-    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=WGS84)
 
 
 def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from geo.core.crs import WGS84
 from geo.core.model import INCIDENT_COLUMNS, INCIDENT_EXTRA_COLUMNS
 from geo.export.snapshot import slug
 
@@ -96,7 +97,7 @@ def to_gpkg_bytes(frame: gpd.GeoDataFrame, layer: str = "incidents") -> bytes:
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
     gdf = gpd.GeoDataFrame(out.reset_index(drop=True),
-                           geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+                           geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
     with tempfile.TemporaryDirectory(prefix="incident-export-") as folder:
         path = Path(folder) / "export.gpkg"
         pyogrio.write_dataframe(gdf, path, layer=layer, driver="GPKG")

@@ -33,7 +33,7 @@ from geo.export.snapshot import Snapshot
 MERCATOR: Final[str] = "EPSG:3857"
 #: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).
 RES_Z0: Final[float] = 2 * math.pi * 6_378_137 / 256
-_TO_MERCATOR = Transformer.from_crs("EPSG:4326", MERCATOR, always_xy=True)
+_TO_MERCATOR = Transformer.from_crs(WGS84, MERCATOR, always_xy=True)
 #: Leaflet's default circle-marker radius (px), for point features whose style sets none.
 POINT_RADIUS: Final[float] = 10.0
 

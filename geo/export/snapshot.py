@@ -19,7 +19,7 @@ import pandas as pd
 from geo.core.model import is_blank
 from geo.core.timeline import incidents_in_window, state_at, window_start
 from geo.core.view import PRESETS, ViewState, permalink
-from geo.core.vocabulary import GROUP_LABELS, group_of, window_label
+from geo.core.vocabulary import FALL_OF_ASSAD, GROUP_LABELS, group_of, window_label
 from geo.data.coverage import NO_COVERAGE, Coverage, data_through_text
 from geo.export.overlay import Overlay
 from geo.render.credits import INCIDENT_CREDITS, credits_for
@@ -60,7 +60,7 @@ def place_slug(view: ViewState) -> str:
 def export_filename(view: ViewState, kind: str, ext: str) -> str:
     """``frontier_<date>_w<window>_<place>[_<kind>].<ext>``, e.g.
     ``frontier_2025-01-10_w30_area-of-separation.png``."""
-    window = "since-2024-12-08" if view.window == "since" else view.window
+    window = f"since-{FALL_OF_ASSAD.isoformat()}" if view.window_days is None else view.window
     suffix = f"_{slug(kind)}" if kind else ""
     stem = f"frontier_{view.date.isoformat()}_w{window}_{place_slug(view)}{suffix}"
     return f"{stem}.{ext.lstrip('.')}"
