@@ -17,6 +17,7 @@ from geo.core.vocabulary import (
     DEFAULT_LAYERS,
     DEFAULT_WINDOW,
     LAYER_GROUPS,
+    MAX_ZOOM,
     OFFLINE,
     WINDOWS,
     window_days,
@@ -93,7 +94,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
     basemap = basemap if basemap in BASEMAPS else OFFLINE
     lat = _parse_float(get("lat"), -90, 90)
     lon = _parse_float(get("lon"), -180, 180)
-    zoom = _parse_float(get("zoom"), 1, 18)
+    zoom = _parse_float(get("zoom"), 1, MAX_ZOOM)
     event = get("event") or None
     return ViewState(
         date=date,

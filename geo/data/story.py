@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from geo.core.model import LoadResult, check_sources, is_blank, parse_date
 from geo.core.view import PRESETS, ViewState, serialise_view
-from geo.core.vocabulary import DEFAULT_WINDOW, LAYER_GROUPS, OFFLINE
+from geo.core.vocabulary import DEFAULT_WINDOW, LAYER_GROUPS, MAX_ZOOM, OFFLINE
 from geo.data.loaders import checked_items, read_json_list
 
 STEP_REQUIRED: Final[tuple[str, ...]] = (
@@ -62,8 +62,8 @@ def _check_view(view: Any) -> list[str]:
     except (KeyError, TypeError, ValueError):
         return ["view needs numeric lat, lon and zoom"]
     reasons = []
-    if not isinstance(zoom, int) or isinstance(zoom, bool) or not 1 <= zoom <= 18:
-        reasons.append(f"view zoom {zoom!r} is not a whole number from 1 to 18")
+    if not isinstance(zoom, int) or isinstance(zoom, bool) or not 1 <= zoom <= MAX_ZOOM:
+        reasons.append(f"view zoom {zoom!r} is not a whole number from 1 to {MAX_ZOOM}")
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         reasons.append("view lat/lon out of range")
     preset = view.get("preset")
