@@ -58,6 +58,10 @@ with right:
             st.download_button(f"Viewshed ({name})", terrain.viewshed_data(tv, fmt),
                                viewshed_filename(result, fmt, compared), key=f"terrain_{fmt}",
                                on_click="ignore")
+        for fmt, name in (("png", "slide, PNG"), ("pdf", "PDF brief")):
+            st.download_button(f"Map with the viewshed ({name})", terrain.image_data(view, tv, fmt),
+                               viewshed_filename(result, fmt, compared), key=f"terrain_{fmt}",
+                               on_click="ignore")
 st.subheader("Elevation profile")
 for cell, key, name in zip(st.columns(2), terrain.END_KEYS, ("From", "To"), strict=True):
     cell.selectbox(name, list(terrain.places()), index=None, key=key, format_func=terrain.label,

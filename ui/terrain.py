@@ -10,7 +10,9 @@ geo.data.dem.TerrainInputError, which the page shows; it is never cached.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from dataclasses import replace
+from typing import Any, Final, Literal
+from urllib.parse import parse_qsl, urlencode
 
 import folium
 import streamlit as st
@@ -27,15 +29,19 @@ from geo.core.terrain import (
     point_spec,
     serialise_terrain,
     terrain_keys,
+    terrain_link,
 )
-from geo.core.view import ViewState, permalink
+from geo.core.view import ViewState, parse_view, serialise_view
 from geo.data.dem import TerrainInputError
 from geo.export import terrain as terrain_export
+from geo.export.pdf import render_pdf
+from geo.export.png import render_png
+from geo.export.snapshot import make_snapshot
+from geo.export.terrain import framed, viewshed_overlay
 from geo.render.map import IncidentLayer, MapSpec, build_map
 from geo.render.payloads import feature_collection
 from geo.render.terrain_layers import CONTEXT_LAYERS, add_terrain, context_features
-from ui import loaders, mapview, state
-from ui.exports import app_url
+from ui import exports, loaders, mapview, state
 
 KEYS: Final[frozenset[str]] = terrain_keys()
 #: Where the maps open: the summit and the Golan below it; the profile map a step further out.
@@ -115,10 +121,8 @@ def picked_ends() -> None:
 
 
 def link(view: ViewState, terrain: TerrainView) -> str:
-    """The permalink of the page: the view and the terrain view."""
-    url = permalink(view, app_url().rstrip("/"), "terrain")
-    extra = "&".join(f"{k}={v}" for k, v in serialise_terrain(terrain).items())
-    return f"{url}&{extra}" if extra else url
+    """The permalink of the result: the page, the view's date and the terrain view."""
+    return terrain_link(view.date, terrain, exports.app_url())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +210,32 @@ def viewshed_data(terrain: TerrainView, fmt: terrain_export.TerrainFormat
     """The viewshed (or the comparison) as a file, made when its download is asked for."""
     folder, observer, params = loaders.data_dir(), terrain.observer or "", _params(terrain)
     return lambda: _viewshed_file(folder, observer, terrain.versus, params, fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _image(folder: str, view_query: str, terrain_query: str, link_url: str,
+           fmt: Literal["png", "pdf"]) -> bytes:
+    view, terrain = parse_view(dict(parse_qsl(view_query))), parse_terrain(
+        dict(parse_qsl(terrain_query)))
+    result = _report(folder, terrain.observer or "", _params(terrain))
+    compared = (_comparison(folder, terrain.observer or "", terrain.versus, _params(terrain))
+                if terrain.versus else None)
+    overlay = viewshed_overlay(result, compared)
+    shown = framed(view.replace(layers=CONTEXT_LAYERS), overlay)
+    data = loaders.load_data()
+    snap = replace(make_snapshot(shown, data["layers"].data, data["incidents"].data,
+                                 data["timeline"].data, "", exports.version(),
+                                 data["coverage"].data), permalink=link_url, overlay=overlay)
+    return render_png(snap, "slide") if fmt == "png" else render_pdf(snap)
+
+
+def image_data(view: ViewState, terrain: TerrainView, fmt: Literal["png", "pdf"]
+               ) -> Callable[[], bytes]:
+    """The viewshed (or the comparison) on the static map, as a PNG slide or a PDF brief with
+    its parameters in the caption, made when its download is asked for."""
+    args = (loaders.data_dir(), urlencode(serialise_view(view)),
+            urlencode(serialise_terrain(terrain)), link(view, terrain), fmt)
+    return lambda: _image(*args)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,11 +11,13 @@ say why; only what is not a number, or not a spec at all, falls back to its defa
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
+from urllib.parse import urlencode
 
 DEFAULT_OBSERVER_HEIGHT_M: Final[float] = 10.0
 DEFAULT_TARGET_HEIGHT_M: Final[float] = 2.0
@@ -121,3 +123,10 @@ def serialise_terrain(view: TerrainView) -> dict[str, str]:
 def terrain_keys() -> frozenset[str]:
     """Every URL key of the terrain view."""
     return frozenset(KEYS[f.name] for f in fields(TerrainView))
+
+
+def terrain_link(day: dt.date, view: TerrainView, base_url: str = "") -> str:
+    """The permalink of a terrain result: the terrain page at the date (which sets the lines
+    drawn for context) with the terrain view; the map's own view is left at its defaults."""
+    query = urlencode({"date": day.isoformat(), **serialise_terrain(view)}, safe=",;")
+    return f"{base_url.rstrip('/')}/terrain?{query}"

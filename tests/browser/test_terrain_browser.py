@@ -1,10 +1,11 @@
 """The terrain page in Chromium: pick the Hermon summit and see its viewshed drawn and its km²
 printed; pick a profile from Majdal Shams to Khan Arnabah and see the chart mark the Line A and
-Line B crossings; open the permalink and see both again. Waits are on conditions only; the
-screenshots are kept in test-artifacts/."""
+Line B crossings; download the map with the viewshed as a PNG slide; open the permalink and see
+both again. Waits are on conditions only; the screenshots are kept in test-artifacts/."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +21,15 @@ LINE_A, LINE_B = "Line A / AoS edge", "Line B / AoS edge"
 
 
 def pick(page: Any, label: str, option: str) -> None:
-    """Choose ``option`` in the select box labelled ``label`` (typing filters the list)."""
+    """Choose ``option`` in the select box labelled ``label``: typing filters the list, Enter
+    takes the option it leaves first; done when the box shows it and the run is over."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    box.locator("input").click()
-    box.locator("input").fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
+    field = box.locator("input")
+    field.click()
+    field.fill(option)
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    field.press("Enter")
+    expect(field).to_have_value(option)
     settled(page)
 
 
@@ -57,11 +62,19 @@ def test_summit_viewshed_profile_and_permalink(app_url: str, page: Any) -> None:
     map_frame(page, 1)
     settled(page)
     pick(page, "Observer", "Hermon summit")
+    expect(page.get_by_test_id("stMetric").filter(has_text="Visible in total")).to_be_visible()
     pick(page, "From", "Majdal Shams")
     pick(page, "To", "Khān Arnabah")
     expect_results(page)
     page.get_by_test_id("stVegaLiteChart").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "terrain-summit-profile.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="slide, PNG").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png.startswith(b"\x89PNG") and download.value.suggested_filename.endswith(
+        "_h10_r40km.png")
+    (ARTIFACTS / "terrain-export-slide.png").write_bytes(png)
 
     link = page.get_by_test_id("stCode").inner_text().strip()
     assert "observer=summit" in link and "profile=place_gn_167444;place_gn_168355" in link

@@ -77,6 +77,11 @@ def test_the_profile_marks_line_a_and_line_b(summit) -> None:
     assert "Profile line" in components(summit)[1]["script"]
 
 
+def test_downloads_are_offered_by_key(summit) -> None:
+    keys = {button.proto.id.rsplit("-", 1)[-1] for button in summit.get("download_button")}
+    assert keys == {f"terrain_{fmt}" for fmt in ("geojson", "gpkg", "png", "pdf", "profile_csv")}
+
+
 def test_the_permalink_carries_the_result(summit) -> None:
     link = summit.code[0].value
     assert "/terrain?" in link and "date=2025-09-16" in link and "observer=summit" in link

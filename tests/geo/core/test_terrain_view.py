@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 
 from geo.core.terrain import (
@@ -13,6 +16,7 @@ from geo.core.terrain import (
     point_spec,
     serialise_terrain,
     terrain_keys,
+    terrain_link,
 )
 from geo.core.view import field_names, parse_view, serialise_view
 
@@ -70,3 +74,12 @@ def test_point_specs() -> None:
     assert point_of(point_spec(35.856931, 33.413289)) == (35.85693, 33.41329)
     assert point_of("summit") is None
     assert point_of("95.0,35.0") is None
+
+
+def test_the_link_of_a_result_is_short_and_reopens_it() -> None:
+    view = TerrainView(observer=SUMMIT, radius_km=20, profile=("place_gn_167444", "33.1,35.9"))
+    link = terrain_link(dt.date(2025, 9, 16), view, "http://host:8501/")
+    assert link == ("http://host:8501/terrain?date=2025-09-16&observer=summit&radius=20"
+                    "&profile=place_gn_167444;33.1,35.9")
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert parse_terrain(query) == view and parse_view(query).date == dt.date(2025, 9, 16)
