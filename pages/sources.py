@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from geo.data.dem import DEM_CREDIT
 from geo.render.coverage import coverage_chart, unlocated_table
 from ui import loaders
 from ui.incidents import md
@@ -61,6 +62,7 @@ st.markdown(
     "- GeoNames (geonames.org), CC BY 4.0\n"
     "- Natural Earth, public domain\n"
     "- Who's On First, CC0; OpenSyria Data Geography, CC BY 4.0\n"
+    f"- Terrain (What Hermon sees): {DEM_CREDIT}; public domain\n"
     "- Incidents, positions and timeline: compiled from the public reports cited on each item. "
     "Sources marked \"via republisher\" are a republisher's copy of another outlet's report "
     "(data/SOURCES.md)."

@@ -23,8 +23,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.analysis.sightlines import Comparison, Place, ViewshedReport
 from geo.core.figures import approx
 from geo.core.vocabulary import group_of
+from geo.data.dem import DEM_CREDIT
 from geo.render.assets import COMPONENT_BASE, localise
-from geo.render.elements import GeoJsonLayer
+from geo.render.elements import GeoJsonLayer, LayerAttribution
 from geo.render.legend import Legend
 from geo.render.payloads import feature_collection
 from geo.render.popups import esc
@@ -73,8 +74,10 @@ def _feature(geometry: BaseGeometry, tip: str, style: dict[str, Any]) -> dict[st
 
 
 def area_layer(geometry: BaseGeometry, name: str, tip: str, colour: str) -> folium.FeatureGroup:
-    """A translucent polygon layer (its group appears in the layer control as ``name``)."""
+    """A translucent polygon layer computed from the terrain (its group appears in the layer
+    control as ``name``; the terrain's credit shows while it is on the map)."""
     group = folium.FeatureGroup(name=name, show=True)
+    group.add_child(LayerAttribution([DEM_CREDIT]))
     if not geometry.is_empty:
         style = {"color": colour, "weight": 0.5, "fillColor": colour,
                  "fillOpacity": FILL_OPACITY}
