@@ -7,44 +7,73 @@ view of the session is kept too and put back into the URL of a page opened witho
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, Generic, Protocol, Self, TypeVar
 
 import streamlit as st
 
 from geo.core.view import ViewState, field_names, parse_view, serialise_view
 
+
+class Replaceable(Protocol):
+    """A frozen state object that makes a changed copy of itself."""
+
+    def replace(self, **changes: Any) -> Self: ...
+
+
+S = TypeVar("S", bound=Replaceable)
+
+class UrlState(Generic[S]):
+    """A part of the URL's query parameters (``keys``) parsed into a state object, written back
+    on change, and remembered in the session under ``last`` so that a switch of page (which
+    clears the query string) keeps it. Parameters outside ``keys`` are left alone."""
+
+    def __init__(self, keys: frozenset[str], last: str,
+                 parse: Callable[[dict[str, str]], S],
+                 serialise: Callable[[S], dict[str, str]]) -> None:
+        self.keys, self.last, self.parse, self.serialise = keys, last, parse, serialise
+
+    def _write(self, params: dict[str, str]) -> None:
+        for key in self.keys - params.keys():
+            if key in st.query_params:
+                del st.query_params[key]
+        for key, value in params.items():
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+
+    def current(self) -> S:
+        """The state the URL describes (invalid values fall back to defaults), or the
+        session's last one when the URL carries none of its keys."""
+        params = st.query_params.to_dict()
+        if not self.keys & params.keys() and st.session_state.get(self.last):
+            self._write(st.session_state[self.last])
+            params = {**params, **st.session_state[self.last]}
+        state = self.parse(params)
+        st.session_state[self.last] = self.serialise(state)
+        return state
+
+    def update(self, **changes: Any) -> S:
+        """Apply changes and write the state to the URL (other parameters are kept)."""
+        state = self.current().replace(**changes)
+        params = self.serialise(state)
+        self._write(params)
+        st.session_state[self.last] = params
+        return state
+
+
 VIEW_KEYS: Final[frozenset[str]] = frozenset(field_names())
-_LAST: Final[str] = "last_view_params"
-
-
-def _write(params: dict[str, str]) -> None:
-    for key in VIEW_KEYS - params.keys():
-        if key in st.query_params:
-            del st.query_params[key]
-    for key, value in params.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+_VIEW: Final[UrlState[ViewState]] = UrlState(VIEW_KEYS, "last_view_params", parse_view,
+                                             serialise_view)
 
 
 def current() -> ViewState:
-    """The view described by the URL (invalid values fall back to defaults), or the session's
-    last view when the URL carries none (after a switch of page)."""
-    params = st.query_params.to_dict()
-    if not VIEW_KEYS & params.keys() and _LAST in st.session_state:
-        _write(st.session_state[_LAST])
-        params = {**params, **st.session_state[_LAST]}
-    view = parse_view(params)
-    st.session_state[_LAST] = serialise_view(view)
-    return view
+    """The view described by the URL, or the session's last view (after a switch of page)."""
+    return _VIEW.current()
 
 
 def update(**changes: Any) -> ViewState:
     """Apply changes to the view and write them to the URL (other parameters are kept)."""
-    view = current().replace(**changes)
-    params = serialise_view(view)
-    _write(params)
-    st.session_state[_LAST] = params
-    return view
+    return _VIEW.update(**changes)
 
 
 def show(key: str, value: Any) -> None:

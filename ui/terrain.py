@@ -56,7 +56,6 @@ NUMBER_KEYS: Final[dict[str, str]] = {H_OBS_KEY: "observer_height_m",
                                       H_TGT_KEY: "target_height_m", RADIUS_KEY: "radius_km"}
 #: Widget keys of the profile's two ends.
 END_KEYS: Final[tuple[str, str]] = ("terrain_from", "terrain_to")
-_LAST: Final[str] = "last_terrain_params"
 _HANDLED: Final[str] = "terrain_map_handled"
 
 
@@ -64,34 +63,18 @@ _HANDLED: Final[str] = "terrain_map_handled"
 # The terrain view in the URL
 
 
-def _write(params: dict[str, str]) -> None:
-    for key in KEYS - params.keys():
-        if key in st.query_params:
-            del st.query_params[key]
-    for key, value in params.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
+_TERRAIN: Final[state.UrlState[TerrainView]] = state.UrlState(
+    KEYS, "last_terrain_params", parse_terrain, serialise_terrain)
 
 
 def current() -> TerrainView:
-    """The terrain view of the URL, or the session's last one when the URL has none (after a
-    switch of page, which clears the query string)."""
-    params = st.query_params.to_dict()
-    if not KEYS & params.keys() and st.session_state.get(_LAST):
-        _write(st.session_state[_LAST])
-        params = {**params, **st.session_state[_LAST]}
-    terrain = parse_terrain(params)
-    st.session_state[_LAST] = serialise_terrain(terrain)
-    return terrain
+    """The terrain view of the URL, or the session's last one (after a switch of page)."""
+    return _TERRAIN.current()
 
 
 def update(**changes: Any) -> TerrainView:
     """Apply changes to the terrain view and write it to the URL (the view's keys are kept)."""
-    terrain = current().replace(**changes)
-    params = serialise_terrain(terrain)
-    _write(params)
-    st.session_state[_LAST] = params
-    return terrain
+    return _TERRAIN.update(**changes)
 
 
 def show(terrain: TerrainView) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +24,8 @@ from geo.data.loaders import load_all, load_unlocated_positions
 from tests.conftest import DATA_DIR, ROOT
 
 UNLOCATED = DATA_DIR / "positions_unlocated.geojson"
-SHARED_GEODATA = ROOT.parent / "shared" / "geodata"
+#: The staged material (CI lays a copy of shared/ beside the clone; SHARED_DIR overrides it).
+SHARED_GEODATA = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "geodata"
 #: A point inside the OSM Golan polygon: Majdal Shams (GeoNames), west of Line A.
 MAJDAL_SHAMS = "place_gn_167444"
 
