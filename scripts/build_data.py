@@ -130,6 +130,16 @@ def feature(geom: Any, **props: Any) -> dict[str, Any]:
     return {"type": "Feature", "properties": props, "geometry": mapping(geom)}
 
 
+def ne_feature(geom: Any, *, id: str, layer: str, name: str, confidence: str, notes: str,
+               disputed: bool = False) -> dict[str, Any]:
+    """A Natural Earth reference feature (mapped, from 1974, credited to Natural Earth)."""
+    props: dict[str, Any] = {"id": id, "layer": layer, "name": name, "status": "reference"}
+    if disputed:
+        props["disputed"] = True
+    return feature(geom, **props, valid_from="1974-05-31", basis="mapped", confidence=confidence,
+                   sources=[NE_SOURCE], notes=notes, attribution=NE_ATTR, licence=NE_LIC)
+
+
 def write(name: str, features: list[dict[str, Any]]) -> None:
     LAYERS.mkdir(parents=True, exist_ok=True)
     doc = {"type": "FeatureCollection", "features": features}
@@ -226,20 +236,16 @@ def build(shared: Path) -> None:
     ]
     for row in ne_lines.itertuples():
         if row.name == "Ceasefire Lines 1974":
-            ref.append(feature(
+            ref.append(ne_feature(
                 row.geometry, id="ne_ceasefire_1974", layer="ceasefire_line_ne",
-                name="Ceasefire Lines 1974 (Natural Earth, second opinion)", status="reference",
-                valid_from="1974-05-31", basis="mapped", confidence="low", sources=[NE_SOURCE],
+                name="Ceasefire Lines 1974 (Natural Earth, second opinion)", confidence="low",
                 notes="1:10m generalisation; lies a median 0.6 km from the OSM A-Line.",
-                attribution=NE_ATTR, licence=NE_LIC,
             ))
         elif row.name == "UNDOF":
-            ref.append(feature(
+            ref.append(ne_feature(
                 row.geometry, id="ne_undof_limit", layer="undof_limit_ne",
-                name="UNDOF overlay limit (Natural Earth, second opinion)", status="reference",
-                valid_from="1974-05-31", basis="mapped", confidence="low", sources=[NE_SOURCE],
+                name="UNDOF overlay limit (Natural Earth, second opinion)", confidence="low",
                 notes="1:10m generalisation; lies a median 0.2 km from the OSM eastern edge.",
-                attribution=NE_ATTR, licence=NE_LIC,
             ))
     write("reference_1974.geojson", ref)
 
@@ -300,12 +306,10 @@ def build(shared: Path) -> None:
     ]
     for row in ne_disputed.itertuples():
         if row.NAME == "Golan Heights":
-            ctx.append(feature(
+            ctx.append(ne_feature(
                 row.geometry, id="golan_ne", layer="golan",
-                name="Golan Heights (Natural Earth, second opinion)", status="reference",
-                disputed=True, valid_from="1974-05-31", basis="mapped", confidence="low",
-                sources=[NE_SOURCE], notes=f"Natural Earth note: {row.NOTE_BRK}.",
-                attribution=NE_ATTR, licence=NE_LIC,
+                name="Golan Heights (Natural Earth, second opinion)", disputed=True,
+                confidence="low", notes=f"Natural Earth note: {row.NOTE_BRK}.",
             ))
     for row in countries.itertuples():
         ctx.append(feature(
@@ -321,13 +325,11 @@ def build(shared: Path) -> None:
             attribution=OSM_ATTR, licence=OSM_LIC,
         ))
     hermon = ne_peaks[ne_peaks["name"] == "Jabal ash Shaykh"].iloc[0]
-    ctx.append(feature(
+    ctx.append(ne_feature(
         hermon.geometry, id="hermon_summit", layer="hermon",
-        name="Mount Hermon summit (Jabal ash Shaykh), 2,814 m",
-        status="reference", valid_from="1974-05-31", basis="mapped", confidence="medium",
-        sources=[NE_SOURCE], notes="Natural Earth elevation point (from PeakBagger.com); lies "
+        name="Mount Hermon summit (Jabal ash Shaykh), 2,814 m", confidence="medium",
+        notes="Natural Earth elevation point (from PeakBagger.com); lies "
         "inside the OSM Area of Separation, about 0.7 km from 33.416 N 35.857 E.",
-        attribution=NE_ATTR, licence=NE_LIC,
     ))
     write("context.geojson", ctx)
 
