@@ -9,7 +9,8 @@
   them before its first viewshed.
 - **warm**: in a process that has computed one viewshed, each new observer (reported positions
   and places, none seen before) at the default parameters.
-- **cached**: the summit again with the same parameters.
+- **cached**: the summit report again with the same parameters, through the app's cache
+  (``ui.terrain.report``, an ``st.cache_resource`` keyed on what the URL holds).
 
 Targets on the 2-core machine: cold ≤ 3 s, warm ≤ 1 s, cached instant. Each timing has its wall
 time and the process CPU time next to it, and the load average is recorded before and after:
@@ -60,8 +61,12 @@ def child() -> dict[str, Any]:
         result, wall, cpu = _timed(lambda lon=lon, lat=lat: viewshed(lon, lat))
         warm[name] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
                       "visible_km2": round(result.visible_km2, 1)}
-    again, cached_s, _ = _timed(lambda: viewshed(summit.lon, summit.lat))
-    assert again is first
+    from geo.core.terrain import TerrainView
+    from ui import terrain
+
+    first_report = terrain.report("summit", TerrainView())
+    again, cached_s, _ = _timed(lambda: terrain.report("summit", TerrainView()))
+    assert again is first_report
     return {
         "import_s": round(import_s, 3),
         "cold_s": round(dem_s + view_s, 3),

@@ -2,8 +2,8 @@
 profiles, the map and what the user clicks or draws on it.
 
 Every result is cached per process (st.cache_resource: shared by sessions, never copied) and
-keyed on what the URL holds, so the same observer and parameters again are instant; the
-analysis in geo/ has its own small in-process cache under these. A bad input raises
+keyed on what the URL holds, so the same observer and parameters again are instant (the
+analysis in geo/ computes on every call; only the DEM read is kept there). A bad input raises
 geo.data.dem.TerrainInputError, which the page shows; it is never cached.
 """
 

@@ -137,7 +137,7 @@ def report(place: Place, params: ViewshedParams, zone_shapes: Mapping[str, BaseG
            ) -> ViewshedReport:
     """The viewshed from ``place`` with its ±10 m sensitivity and its km² by zone."""
     result = viewshed(place.lon, place.lat, params)
-    return ViewshedReport(place.label, result, height_sensitivity(place.lon, place.lat, params),
+    return ViewshedReport(place.label, result, height_sensitivity(result),
                           area_by_zone(result, zone_shapes))
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -192,7 +191,6 @@ def _disc(half: int, radius_m: float) -> NDArray[np.bool_]:
     return np.hypot(offsets[:, None], offsets[None, :]) <= radius_m
 
 
-@lru_cache(maxsize=16)
 def _viewshed_of_cell(row: int, col: int, params: ViewshedParams, data_dir: Path) -> Viewshed:
     dem = load_metric_dem(data_dir)
     radius_m = params.radius_km * 1000.0
@@ -229,24 +227,24 @@ def _viewshed_of_cell(row: int, col: int, params: ViewshedParams, data_dir: Path
 
 def viewshed(lon: float, lat: float, params: ViewshedParams | None = None,
              data_dir: Path = DATA_DIR) -> Viewshed:
-    """The viewshed from the cell that contains (lon, lat). The same cell and parameters again
-    come from an in-process cache."""
+    """The viewshed from the cell that contains (lon, lat). Computed on every call: the app
+    caches results in ui/ (ui.terrain), keyed on what the URL holds."""
     chosen = params or ViewshedParams()
     _check_params(chosen)
     observer = snap_observer(lon, lat, data_dir)
     return _viewshed_of_cell(observer.row, observer.col, chosen, data_dir)
 
 
-def height_sensitivity(lon: float, lat: float, params: ViewshedParams | None = None,
+def height_sensitivity(result: Viewshed,
                        data_dir: Path = DATA_DIR) -> tuple[tuple[float, float], ...]:
-    """(observer height m, visible km²) at the chosen height h and at h ± 10 m (never below
-    ground), lowest height first."""
-    chosen = params or ViewshedParams()
+    """(observer height m, visible km²) at the result's height h and at h ± 10 m (never below
+    ground), lowest height first, from the same observer cell (h itself is not recomputed)."""
+    chosen, cell = result.params, result.observer
     heights = sorted({max(chosen.observer_height_m + step, 0.0)
                       for step in (-SENSITIVITY_STEP_M, 0.0, SENSITIVITY_STEP_M)})
     return tuple(
-        (h, viewshed(lon, lat, ViewshedParams(h, chosen.target_height_m, chosen.radius_km,
-                                              chosen.refraction_k), data_dir).visible_km2)
+        (h, result.visible_km2 if h == chosen.observer_height_m else _viewshed_of_cell(
+            cell.row, cell.col, replace(chosen, observer_height_m=h), data_dir).visible_km2)
         for h in heights
     )
 

@@ -10,6 +10,7 @@ import pytest
 
 from geo.analysis.terrain import CORRECTION_NOTE
 from geo.analysis.viewshed import RESOLUTION_NOTE
+from geo.core.terrain import TerrainView
 from tests.pages.apptest_helpers import components, run_app, vega_specs
 from ui import terrain
 
@@ -134,3 +135,9 @@ def test_bad_input_gets_a_plain_message(params: dict[str, str], message: str) ->
     assert not at.exception
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
     assert len(components(at)) == 2  # both maps are still drawn
+
+
+def test_the_same_observer_again_comes_from_the_cache() -> None:
+    first = terrain.report("summit", TerrainView())
+    assert terrain.report("summit", TerrainView()) is first
+    assert not first.result.visible.flags.writeable
