@@ -3,6 +3,8 @@
 import streamlit as st
 
 from geo.analysis.filters import filter_incidents
+from ui import incident_analysis as analysis
+from ui import incident_views as views
 from ui import incidents as ui
 
 st.title("Incidents and zones")
@@ -11,7 +13,7 @@ if dataset is None:
     st.stop()
 
 frame = ui.classified(dataset)
-chosen = ui.filter_controls(frame, dataset.key)
+chosen = views.filter_controls(frame, dataset.key)
 shown = filter_incidents(frame, chosen)
 
 cols = st.columns(4)
@@ -22,14 +24,14 @@ cols[3].metric("In the Area of Separation", f"{int(shown['in_aos'].sum()):,}")
 
 tabs = st.tabs(["Table", "Charts", "Map", "Zones", "Before / after", "Download"])
 with tabs[0]:
-    ui.incident_table(shown)
+    views.incident_table(shown)
 with tabs[1]:
-    ui.charts(shown)
+    views.charts(shown)
 with tabs[2]:
-    ui.incident_map(shown, chosen.end)
+    views.incident_map(shown, chosen.end)
 with tabs[3]:
-    ui.zone_panel(shown, chosen.start, chosen.end)
+    analysis.zone_panel(shown, chosen.start, chosen.end)
 with tabs[4]:
-    ui.before_after_panel(dataset, chosen)
+    analysis.before_after_panel(dataset, chosen)
 with tabs[5]:
-    ui.downloads(shown, dataset, chosen)
+    analysis.downloads(shown, dataset, chosen)
