@@ -15,6 +15,7 @@ import pyogrio
 from geo.core.crs import WGS84
 from geo.core.dates import date_text, entry_precision, incident_precision
 from geo.core.model import is_blank
+from geo.export.kml import kml_description
 from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
 
 #: Licence of the incident layer (data/SOURCES.md).
@@ -23,6 +24,10 @@ DataFormat = Literal["geojson", "gpkg", "kml"]
 #: The GDAL driver of each data format; a format's key is also its file extension (labels and
 #: MIME types: geo.export.registry).
 DRIVERS: Final[dict[str, str]] = {"geojson": "GeoJSON", "gpkg": "GPKG", "kml": "KML"}
+
+#: GDAL's RFC 7946 writer: WGS84 lon/lat, no ``crs`` member, exterior rings counter-clockwise and
+#: holes clockwise, 7 decimals (about 1 cm; the sources are far coarser).
+GEOJSON_RFC7946: Final[dict[str, str]] = {"RFC7946": "YES", "COORDINATE_PRECISION": "7"}
 
 EXPORT_COLUMNS: Final[tuple[str, ...]] = (
     "item_id", "item", "layer", "group", "name", "status", "status_on_date", "disputed_on_date",
@@ -113,18 +118,25 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=WGS84)
 
 
-def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:
-    """The export table written as GeoJSON, GeoPackage or KML (via pyogrio)."""
+def write_table(frame: gpd.GeoDataFrame, fmt: DataFormat) -> bytes:
+    """A WGS84 table written as GeoJSON (RFC 7946), GeoPackage or KML (via pyogrio); the KML's
+    placemarks get the description of :func:`geo.export.kml.kml_description`."""
     if fmt not in DRIVERS:
         raise ValueError(f"unknown data format {fmt!r}")
-    frame = export_frame(snap)
     options: dict[str, Any] = {}
     if fmt == "kml":
-        options = {"dataset_options": {"NameField": "name", "DescriptionField": "notes"}}
-    elif fmt == "geojson":  # keep ``sources`` as JSON text, as in the other formats
-        options = {"layer_options": {"AUTODETECT_JSON_STRINGS": "NO"}}
+        frame = frame.assign(description=[kml_description(row)
+                                          for row in frame.to_dict("records")])
+        options = {"dataset_options": {"NameField": "name", "DescriptionField": "description"}}
+    elif fmt == "geojson":  # RFC 7946; ``sources`` stays JSON text, as in the other formats
+        options = {"layer_options": {**GEOJSON_RFC7946, "AUTODETECT_JSON_STRINGS": "NO"}}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"frontier.{fmt}"
         pyogrio.write_dataframe(frame, path, driver=DRIVERS[fmt], layer="frontier",
                                 geometry_type="Unknown", **options)
         return path.read_bytes()
+
+
+def export_data(snap: Snapshot, fmt: DataFormat) -> bytes:
+    """The export table of the view written as GeoJSON, GeoPackage or KML."""
+    return write_table(export_frame(snap), fmt)
