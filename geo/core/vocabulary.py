@@ -139,3 +139,18 @@ MIN_ZOOM: Final[int] = 6
 MAX_ZOOM: Final[int] = 18
 #: Place labels (and the place group in static exports) show from this zoom on.
 LABEL_MIN_ZOOM: Final[int] = 10
+
+
+# ---------------------------------------------------------------------------------------------
+# Label languages: a name is shown in the chosen language where the source data has one, else
+# in English (geo.core.labels).
+
+#: key -> label of the language switch (each language named in itself, then in English).
+LANGUAGES: Final[dict[str, str]] = {
+    "en": "English",
+    "ar": "العربية · Arabic",
+    "he": "עברית · Hebrew",
+}
+DEFAULT_LANG: Final[str] = "en"
+#: Languages written right to left.
+RTL_LANGUAGES: Final[frozenset[str]] = frozenset({"ar", "he"})
