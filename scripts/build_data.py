@@ -122,6 +122,8 @@ def txt(value: Any) -> str:
 def feature(geom: Any, **props: Any) -> dict[str, Any]:
     props.setdefault("name_ar", "")
     props.setdefault("name_ar_source", "")
+    props.setdefault("name_he", "")
+    props.setdefault("name_he_source", "")
     props.setdefault("disputed", False)
     props.setdefault("valid_to", None)
     props.setdefault("date_precision", "day")
@@ -131,9 +133,10 @@ def feature(geom: Any, **props: Any) -> dict[str, Any]:
 
 
 def ne_feature(geom: Any, *, id: str, layer: str, name: str, confidence: str, notes: str,
-               disputed: bool = False) -> dict[str, Any]:
+               disputed: bool = False, **extra: Any) -> dict[str, Any]:
     """A Natural Earth reference feature (mapped, from 1974, credited to Natural Earth)."""
-    props: dict[str, Any] = {"id": id, "layer": layer, "name": name, "status": "reference"}
+    props: dict[str, Any] = {"id": id, "layer": layer, "name": name, "status": "reference",
+                             **extra}
     if disputed:
         props["disputed"] = True
     return feature(geom, **props, valid_from="1974-05-31", basis="mapped", confidence=confidence,
@@ -170,6 +173,28 @@ def place_arabic(city: Any, wof: Any) -> tuple[str, str]:
     return pick_arabic(candidates, latin)
 
 
+def place_names(wof: Any) -> dict[str, Any]:
+    """English and Hebrew labels of a GeoNames place from the WOF record with the same GeoNames
+    id (``name:eng_x_preferred``, ``name:heb_x_preferred``; a Hebrew value only if it is
+    Hebrew script), and the GeoNames feature code WOF carries (PPLA3 = a district seat)."""
+    if wof is None:
+        return {}
+    english, hebrew = txt(wof.name_en).strip(), txt(wof.name_he).strip()
+    hebrew = hebrew if HEBREW_SCRIPT.match(hebrew) else ""
+    out: dict[str, Any] = {}
+    if english:
+        out.update(name_en=english, name_en_source=f"WOF {wof.wof_id} name:eng_x_preferred")
+    if hebrew:
+        out.update(name_he=hebrew, name_he_source=f"WOF {wof.wof_id} name:heb_x_preferred")
+    if txt(wof.gn_feature_code):
+        out["feature_code"] = txt(wof.gn_feature_code)
+    return out
+
+
+#: Hebrew letters (with points, geresh and gershayim), spaces, hyphens and apostrophes.
+HEBREW_SCRIPT = re.compile(r"^[\u05B0-\u05F4\u2019' \-]+$")
+
+
 #: English exonyms of places whose Arabic name cannot match them letter for letter: the
 #: romanised Arabic name to check the WOF Arabic against (the Arabic still comes from WOF).
 #: GeoNames' other alternates are not used: they include old names (Al Mazra'ah "As Sijn").
@@ -204,6 +229,7 @@ def build(shared: Path) -> None:
             aos.geometry, id="aos_osm", layer="area_of_separation",
             name="UNDOF Area of Separation (as mapped in OpenStreetMap)",
             name_ar=txt(aos["name_ar"]), name_ar_source="OSM relation 184888 name:ar",
+            name_he=txt(aos["name_he"]), name_he_source="OSM relation 184888 name:he",
             **in_force, basis="mapped", confidence="medium",
             sources=[osm_source("relation", 184888, 37, "2025-09-19", "UNDOF"), AGREEMENT_1974],
             notes="Community mapping of the buffer zone between Line A and Line B; not the "
@@ -269,7 +295,7 @@ def build(shared: Path) -> None:
         }
         for (a, b), band in bands.items():
             aol.append(feature(
-                to_wgs(band), id=f"aol_{side}_{a}_{b}", layer="area_of_limitation",
+                to_wgs(band), id=f"aol_{side}_{a}_{b}", layer="area_of_limitation", limit_km=b,
                 name=f"Area of Limitation {a}-{b} km {'west of' if side == 'west' else 'east of'} "
                 f"{label} (schematic)", **in_force, basis="derived", confidence="low",
                 sources=[JTA_LIMITED_FORCES, AGREEMENT_1974],
@@ -278,7 +304,7 @@ def build(shared: Path) -> None:
             ))
         line25 = rings[25].exterior.intersection(region)
         aol.append(feature(
-            to_wgs(line25), id=f"aol_{side}_25_line", layer="limitation_line",
+            to_wgs(line25), id=f"aol_{side}_25_line", layer="limitation_line", limit_km=25,
             name=f"25 km line {'west of' if side == 'west' else 'east of'} {label} (schematic)",
             **in_force, basis="derived", confidence="low",
             sources=[JTA_LIMITED_FORCES, AGREEMENT_1974],
@@ -295,6 +321,8 @@ def build(shared: Path) -> None:
             golan.geometry, id="golan_osm", layer="golan",
             name="Golan Heights (Israeli-held, claimed by Syria)", name_ar=txt(golan["name_ar"]),
             name_ar_source="OSM relation 16119376 name:ar",
+            name_en=txt(golan["name_en"]), name_en_source="OSM relation 16119376 name:en",
+            name_he=txt(golan["name_he"]), name_he_source="OSM relation 16119376 name:he",
             status="reference", disputed=True, valid_from="1974-05-31", basis="mapped",
             confidence="medium",
             sources=[osm_source("relation", 16119376, 7, "2025-10-25", "Golan Heights")],
@@ -316,6 +344,8 @@ def build(shared: Path) -> None:
             row.geometry, id=f"country_{row.name_en.lower()}", layer="country",
             name=f"{row.name_en} (OSM de facto outline)", name_ar=txt(row.name_ar),
             name_ar_source=f"OSM relation {int(row.osm_id)} name:ar",
+            name_en=txt(row.name_en), name_en_source=f"OSM relation {int(row.osm_id)} name:en",
+            name_he=txt(row.name_he), name_he_source=f"OSM relation {int(row.osm_id)} name:he",
             status="reference", disputed=row.name_en in ("Israel", "Syria"),
             valid_from="1974-05-31", basis="mapped", confidence="medium",
             sources=[osm_source("relation", int(row.osm_id), row.osm_version,
@@ -327,7 +357,8 @@ def build(shared: Path) -> None:
     hermon = ne_peaks[ne_peaks["name"] == "Jabal ash Shaykh"].iloc[0]
     ctx.append(ne_feature(
         hermon.geometry, id="hermon_summit", layer="hermon",
-        name="Mount Hermon summit (Jabal ash Shaykh), 2,814 m", confidence="medium",
+        name=f"Mount Hermon summit ({hermon['name']}), {hermon.elevation:,.0f} m",
+        confidence="medium", elevation_m=int(hermon.elevation),
         notes="Natural Earth elevation point (from PeakBagger.com); lies "
         "inside the OSM Area of Separation, about 0.7 km from 33.416 N 35.857 E.",
     ))
@@ -362,10 +393,12 @@ def build(shared: Path) -> None:
     places = []
     wof_by_gn = {str(int(r.gn_id)): r for r in localities.itertuples() if r.gn_id == r.gn_id}
     for row in cities.itertuples():
-        arabic, arabic_source = place_arabic(row, wof_by_gn.get(str(row.geonameid)))
+        wof = wof_by_gn.get(str(row.geonameid))
+        arabic, arabic_source = place_arabic(row, wof)
         places.append(feature(
             row.geometry, id=f"place_gn_{row.geonameid}", layer="place", name=row.name,
-            name_ar=arabic, name_ar_source=arabic_source, status="reference",
+            name_ar=arabic, name_ar_source=arabic_source, **place_names(wof),
+            population=int(row.population), status="reference",
             valid_from="2000-01-01", date_precision="year",
             basis="mapped", confidence="medium",
             sources=[{**GN_SOURCE, "url": f"https://www.geonames.org/{row.geonameid}"}],

@@ -31,8 +31,9 @@ def check_feature_extras(props: Mapping[str, Any]) -> list[str]:
     source field, a position has a location precision (1-3) and is placed, a schematic area is
     a positive number with its label."""
     reasons: list[str] = []
-    if not is_blank(props.get("name_ar")) and is_blank(props.get("name_ar_source")):
-        reasons.append("name_ar without name_ar_source (the field it was taken from)")
+    for lang in ("ar", "en", "he"):
+        if not is_blank(props.get(f"name_{lang}")) and is_blank(props.get(f"name_{lang}_source")):
+            reasons.append(f"name_{lang} without name_{lang}_source (the field it was taken from)")
     precision = props.get("geo_precision")
     if precision is not None and (isinstance(precision, bool)
                                   or precision not in GEO_PRECISIONS):

@@ -47,6 +47,10 @@ FEATURE_COLUMNS: Final[tuple[str, ...]] = (
     # placement inside the Golan (see geo.data.audit). Absent properties load as None.
     "name_ar_source", "geo_precision", "located", "location_precision_reported", "area_km2",
     "area_label", "cut_at_lon", "inside_golan_per_source", "inside_golan_note",
+    # Map labels (geo.core.labels): English and Hebrew names with their source fields, a
+    # place's population and feature code, a band's distance, the summit's height.
+    "name_en", "name_en_source", "name_he", "name_he_source", "population", "feature_code",
+    "limit_km", "elevation_m",
 )
 #: Properties of a position that is listed but not drawn (data/positions_unlocated.geojson).
 UNLOCATED_COLUMNS: Final[tuple[str, ...]] = (*FEATURE_COLUMNS, "location_area",
@@ -172,7 +176,8 @@ def _normalise_feature_frame(frame: gpd.GeoDataFrame, dataset: str) -> gpd.GeoDa
         )
     frame["disputed"] = frame["disputed"].fillna(False).astype(bool)
     frame["date_precision"] = frame["date_precision"].fillna("day")
-    for col in ("name_ar", "notes", "name_ar_source", "area_label",
+    for col in ("name_ar", "notes", "name_ar_source", "area_label", "name_en", "name_en_source",
+                "name_he", "name_he_source",
                 "location_precision_reported", "inside_golan_note"):
         frame[col] = frame[col].fillna("")
     frame["status_changes"] = [c if isinstance(c, list) else [] for c in frame["status_changes"]]
