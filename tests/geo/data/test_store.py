@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from geo.data import store
+from geo.data.store import gpkg
 from geo.data.importers import import_incidents
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +31,11 @@ def incidents() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="module")
 def other() -> gpd.GeoDataFrame:
     return import_incidents((DATA / "ucdp_ged_header.csv").read_bytes(), "ged.csv").data
+
+
+def _files(folder: Path) -> list[str]:
+    """The folder's files, without the writers' lock files (``.lock-<name>``)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".lock-"))
 
 
 def _records(frame: gpd.GeoDataFrame) -> list[dict]:
@@ -87,25 +93,25 @@ def test_save_replaces_the_previous_version(tmp_path: Path, incidents, other) ->
     store.save("same", incidents, tmp_path)
     store.save("same", other, tmp_path)
     assert _records(store.load("same", tmp_path)) == _records(other)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["same.gpkg"]
+    assert _files(tmp_path) == ["same.gpkg"]
 
 
 def test_crash_after_writing_the_temp_file_keeps_the_old_version(
     tmp_path: Path, incidents, other, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.save("safe", incidents, tmp_path)
-    real_write = store._write
+    real_write = gpkg._write
 
-    def write_then_crash(frame: gpd.GeoDataFrame, path: Path) -> None:
-        real_write(frame, path)
+    def write_then_crash(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
+        real_write(frame, path, layer)
         assert path.is_file() and path.parent == tmp_path  # temp file in the same folder
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(store, "_write", write_then_crash)
+    monkeypatch.setattr(gpkg, "_write", write_then_crash)
     with pytest.raises(store.StoreError, match="disk full"):
         store.save("safe", other, tmp_path)
     assert _records(store.load("safe", tmp_path)) == _records(incidents)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["safe.gpkg"]  # temp removed
+    assert _files(tmp_path) == ["safe.gpkg"]  # temp removed
 
 
 def test_crash_before_the_rename_keeps_the_old_version(
@@ -116,7 +122,7 @@ def test_crash_before_the_rename_keeps_the_old_version(
     def no_replace(src: object, dst: object) -> None:
         raise KeyboardInterrupt  # the process dies between writing and renaming
 
-    monkeypatch.setattr(store.os, "replace", no_replace)
+    monkeypatch.setattr(gpkg.os, "replace", no_replace)
     with pytest.raises(KeyboardInterrupt):
         store.save("safe", other, tmp_path)
     monkeypatch.undo()
@@ -164,7 +170,7 @@ def test_a_folder_that_cannot_be_synced_only_matters_when_the_disk_fails(
         if os.path.isdir(f"/proc/self/fd/{fd}"):
             raise OSError(errno_code, os.strerror(errno_code))
 
-    monkeypatch.setattr(store.os, "fsync", fsync)
+    monkeypatch.setattr(gpkg.os, "fsync", fsync)
     if saved:
         store.save("synced", incidents, tmp_path)
     else:
@@ -252,13 +258,14 @@ def test_process_killed_mid_save_keeps_the_old_version(tmp_path: Path, incidents
     code = (
         "import os, signal, sys\n"
         "from geo.data import store\n"
+        "from geo.data.store import gpkg\n"
         "from geo.data.importers import import_incidents\n"
         "other = import_incidents(open(sys.argv[2], 'rb').read(), 'ged.csv').data\n"
-        "write = store._write\n"
-        "def write_then_die(frame, path):\n"
-        "    write(frame, path)\n"
+        "write = gpkg._write\n"
+        "def write_then_die(frame, path, layer):\n"
+        "    write(frame, path, layer)\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "store._write = write_then_die\n"
+        "gpkg._write = write_then_die\n"
         "store.save('safe', other, sys.argv[1])\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path),
