@@ -1,4 +1,5 @@
-"""The shareable view: date, incident window, layers, basemap, map centre and zoom, event.
+"""The shareable view: date, incident window, layers, basemap, map centre and zoom, event, label
+language.
 
 Pure functions turn URL query parameters into a :class:`ViewState` and back. Invalid values
 fall back to defaults, so a hand-edited or stale link still opens.
@@ -14,8 +15,10 @@ from urllib.parse import urlencode
 
 from geo.core.vocabulary import (
     BASEMAPS,
+    DEFAULT_LANG,
     DEFAULT_LAYERS,
     DEFAULT_WINDOW,
+    LANGUAGES,
     LAYER_GROUPS,
     MAX_ZOOM,
     OFFLINE,
@@ -48,6 +51,8 @@ class ViewState:
     lon: float = DEFAULT_CENTER[1]
     zoom: int = DEFAULT_CENTER[2]
     event: str | None = None
+    #: The language of the map labels (geo.core.vocabulary.LANGUAGES).
+    lang: str = DEFAULT_LANG
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -96,6 +101,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
     lon = _parse_float(get("lon"), -180, 180)
     zoom = _parse_float(get("zoom"), 1, MAX_ZOOM)
     event = get("event") or None
+    lang = get("lang")
     return ViewState(
         date=date,
         window=window,
@@ -105,6 +111,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
         lon=DEFAULT_CENTER[1] if lon is None else lon,
         zoom=DEFAULT_CENTER[2] if zoom is None else int(zoom),
         event=event[:80] if event else None,
+        lang=lang if lang in LANGUAGES else DEFAULT_LANG,
     )
 
 
@@ -121,6 +128,8 @@ def serialise_view(view: ViewState) -> dict[str, str]:
     }
     if view.event:
         params["event"] = view.event
+    if view.lang != DEFAULT_LANG:
+        params["lang"] = view.lang
     return params
 
 
