@@ -16,6 +16,8 @@ STATUS_STYLES: Final[dict[str, dict[str, Any]]] = {
     "proposed": {"color": "#e67e22", "weight": 2, "dashArray": "8 6", "fillOpacity": 0.10},
     "demanded": {"color": "#8e44ad", "weight": 3, "dashArray": "2 6", "fillOpacity": 0.08},
     "reference": {"color": "#4d4d4d", "weight": 1, "dashArray": None, "fillOpacity": 0.04},
+    # A user's own reading (an annotation drawn from a source, not reported as such).
+    "own_reading": {"color": "#0e7c61", "weight": 2, "dashArray": "6 3 1 3", "fillOpacity": 0.12},
 }
 STATUS_LABELS: Final[dict[str, str]] = {
     "in_force": "In force",
@@ -24,6 +26,7 @@ STATUS_LABELS: Final[dict[str, str]] = {
     "proposed": "Proposed (schematic)",
     "demanded": "Demanded (schematic)",
     "reference": "Reference",
+    "own_reading": "Own reading (user annotation)",
 }
 #: Per-layer-kind adjustments on top of the status style.
 KIND_STYLES: Final[dict[str, dict[str, Any]]] = {

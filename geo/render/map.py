@@ -19,6 +19,7 @@ from folium import plugins
 
 from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
 from geo.core import styles
+from geo.core.annotation import Annotation
 from geo.core.view import ViewState
 from geo.core.vocabulary import (
     GROUP_LABELS,
@@ -30,6 +31,7 @@ from geo.core.vocabulary import (
     TILES,
     group_of,
 )
+from geo.render.annotations import annotation_layer
 from geo.render.assets import COMPONENT_BASE, figure_of, localise
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
@@ -105,6 +107,8 @@ class MapSpec:
     controls: bool = True
     asset_base: str = COMPONENT_BASE
     incident_credits: tuple[str, ...] = INCIDENT_CREDITS
+    #: User annotations: those that hold on the view's date are drawn, in their own layer.
+    annotations: tuple[Annotation, ...] = ()
 
 
 def uncertainty_circles(features: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -197,6 +201,8 @@ def build_map(
             circles.add_child(ShowAtZoom(fmap.get_name(), UNCERTAINTY_MIN_ZOOM))
             fmap.add_child(circles)
 
+    if spec.annotations:
+        fmap.add_child(annotation_layer(spec.annotations, view.date))
     fmap.add_child(Legend(legend_html(event_types)))
     fmap.add_child(LabelZoom())
     if spec.controls:
