@@ -21,9 +21,16 @@ static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py
 	$(PYTHON) scripts/vendor_assets.py
 	touch $@
 
-setup: $(VENV)/.stamp-runtime static/vendor/.stamp
-setup-dev: $(VENV)/.stamp-dev static/vendor/.stamp
-assets: static/vendor/.stamp
+# The live map's terrain (hillshade, contours, elevation grid), content-hashed, from data/dem/.
+TERRAIN_INPUTS := data/dem/N32E035.hgt data/dem/N33E035.hgt scripts/build_terrain.py \
+	geo/analysis/relief.py geo/render/terrain_build.py geo/render/static_files.py
+static/terrain/.stamp: $(VENV)/.stamp-runtime $(TERRAIN_INPUTS)
+	$(PY) scripts/build_terrain.py
+	touch $@
+
+setup: $(VENV)/.stamp-runtime static/vendor/.stamp static/terrain/.stamp
+setup-dev: $(VENV)/.stamp-dev static/vendor/.stamp static/terrain/.stamp
+assets: static/vendor/.stamp static/terrain/.stamp
 
 run: setup
 	$(PY) scripts/serve.py --server.address 127.0.0.1 --server.port $(PORT)
@@ -40,4 +47,4 @@ lint: setup-dev
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor static/terrain
