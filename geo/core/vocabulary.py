@@ -31,7 +31,12 @@ LAYER_GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "districts": ("admin",),
     "places": ("place",),
     "countries": ("country",),
+    # Terrain drawn from data/dem/ (geo.render.terrain_map): no features of the data model.
+    "hillshade": (),
+    "contours": (),
 }
+#: The groups drawn from the terrain model; the terrain credit shows while one is on.
+TERRAIN_GROUPS: Final[tuple[str, ...]] = ("hillshade", "contours")
 GROUP_LABELS: Final[dict[str, str]] = {
     "lines_1974": "1974 lines and Area of Separation",
     "limitation": "Areas of Limitation (schematic)",
@@ -46,6 +51,8 @@ GROUP_LABELS: Final[dict[str, str]] = {
     "districts": "Districts (WOF)",
     "places": "Place labels",
     "countries": "Country outlines",
+    "hillshade": "Terrain (hillshade)",
+    "contours": "Contours (every 200 m)",
 }
 #: Draw order of the feature groups, bottom first (incidents are drawn on top of all).
 GROUP_ORDER: Final[tuple[str, ...]] = (
@@ -54,7 +61,7 @@ GROUP_ORDER: Final[tuple[str, ...]] = (
 )
 DEFAULT_LAYERS: Final[tuple[str, ...]] = (
     "lines_1974", "limitation", "golan", "hermon", "positions", "incidents", "proposals",
-    "demands", "governorates",
+    "demands", "governorates", "hillshade",
 )
 #: Admin features are split between two groups by the prefix of their id.
 _ADMIN_GROUPS: Final[dict[str, str]] = {"gov_": "governorates"}
