@@ -61,7 +61,7 @@ GROUP_ORDER: Final[tuple[str, ...]] = (
 )
 DEFAULT_LAYERS: Final[tuple[str, ...]] = (
     "lines_1974", "limitation", "golan", "hermon", "positions", "incidents", "proposals",
-    "demands", "governorates", "hillshade",
+    "demands", "governorates", "places", "hillshade",
 )
 #: Admin features are split between two groups by the prefix of their id.
 _ADMIN_GROUPS: Final[dict[str, str]] = {"gov_": "governorates"}

@@ -77,15 +77,6 @@ class GeoJsonLayer(DataElement):
                 return L.circle(ll, Object.assign({radius: f.properties.r_m},
                                                   {{ this.circle_style|tojson }}));
             },
-            {%- elif this.labels %}
-            pointToLayer: function(f, ll) {
-                return L.featureGroup([L.circleMarker(ll, f.properties.style), L.marker(ll, {
-                    interactive: false, keyboard: false,
-                    icon: L.divIcon({className: 'place-label', html: f.properties.label,
-                                     iconSize: null, iconAnchor: [-5, 7]})
-                })]);
-            },
-            style: function(f) { return f.properties.style; },
             {%- else %}
             pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
             style: function(f) { return f.properties.style; },
@@ -100,12 +91,11 @@ class GeoJsonLayer(DataElement):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict[str, Any], circles: bool = False, labels: bool = False,
+    def __init__(self, data: dict[str, Any], circles: bool = False,
                  data_json: str | None = None) -> None:
         super().__init__(data, data_json)
         self._name = "GeoJsonLayer"
         self.circles = circles
-        self.labels = labels
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
 

@@ -20,6 +20,7 @@ from folium import plugins
 from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
 from geo.core import styles
 from geo.core.annotation import Annotation
+from geo.core.labels import MapLabel, map_labels, view_bounds
 from geo.core.view import ViewState
 from geo.core.vocabulary import (
     GROUP_LABELS,
@@ -35,7 +36,8 @@ from geo.render.annotations import annotation_layer
 from geo.render.assets import COMPONENT_BASE, figure_of, localise
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 from geo.render.elements import GeoJsonLayer, LayerAttribution, ShowAtZoom, ZoomLevelsLayer
-from geo.render.legend import LabelZoom, Legend, legend_html
+from geo.render.labels import Declutter, LabelLayer, label_css
+from geo.render.legend import Legend, legend_html
 from geo.render.payloads import (
     feature_collection,
     incident_payload,
@@ -50,13 +52,10 @@ SIMPLIFY: Final[dict[str, float]] = {
 }
 #: Incident location uncertainty circles are drawn from this zoom on.
 UNCERTAINTY_MIN_ZOOM: Final[int] = 11
-#: The page styles of every map: background, attribution, place labels (hidden below the label
-#: zoom by the legend's script).
+#: The page styles of every map: background, attribution, and the labels (geo.render.labels).
 MAP_CSS: Final[str] = (
     f"<style>.leaflet-container{{background:{styles.MAP_BACKGROUND}}}"
-    ".leaflet-control-attribution{font-size:11px;line-height:1.3}"
-    ".place-label{font:11px sans-serif;color:#222;white-space:nowrap;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff}.hide-labels .place-label{display:none}</style>"
+    ".leaflet-control-attribution{font-size:11px;line-height:1.3}</style>" + label_css()
 )
 
 
@@ -166,6 +165,9 @@ def build_map(
             show=view.basemap == key, overlay=False, control=True,
         ).add_to(fmap)
 
+    labels: dict[str, list[MapLabel]] = {}
+    for label in map_labels(rows, view.lang, view_bounds(*spec.origin)):
+        labels.setdefault(label.group, []).append(label)
     by_group: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_group.setdefault(group_of(row["layer"], row["id"]), []).append(row)
@@ -181,7 +183,12 @@ def build_map(
         placed = uncertainty_circles(payload["features"])
         if placed:  # positions: their location-uncertainty circles, under the markers
             fg.add_child(GeoJsonLayer(feature_collection(placed), circles=True))
-        fg.add_child(GeoJsonLayer(payload, labels=group == "places", data_json=text))
+        if group == "places":  # a place is its label (dot and name), with its popup
+            pops = {f["id"]: f["properties"]["pop"] for f in payload["features"]}
+            fg.add_child(LabelLayer(labels.get(group, []), pops))
+        else:
+            fg.add_child(GeoJsonLayer(payload, data_json=text))
+            fg.add_child(LabelLayer(labels.get(group, [])))
         fg.add_child(LayerAttribution(credits_for(row["attribution"] for row in group_rows)))
         fmap.add_child(fg)
 
@@ -203,8 +210,8 @@ def build_map(
 
     if spec.annotations:
         fmap.add_child(annotation_layer(spec.annotations, view.date))
-    fmap.add_child(Legend(legend_html(event_types)))
-    fmap.add_child(LabelZoom())
+    fmap.add_child(Legend(legend_html(event_types, view.layers)))
+    fmap.add_child(Declutter())
     if spec.controls:
         folium.LayerControl(collapsed=True).add_to(fmap)
         plugins.Fullscreen(position="topleft").add_to(fmap)

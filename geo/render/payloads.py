@@ -18,7 +18,7 @@ from shapely.geometry import mapping
 
 from geo.core import styles
 from geo.core.model import is_blank
-from geo.render.popups import esc, feature_popup, feature_tooltip, incident_popup, incident_tooltip
+from geo.render.popups import feature_popup, feature_tooltip, incident_popup, incident_tooltip
 
 
 def json_text(data: Any) -> str:
@@ -73,7 +73,7 @@ _ROW_FIELDS: Final[tuple[str, ...]] = (
     "id", "layer", "name", "name_ar", "status_on_date", "disputed_on_date", "status_note",
     "valid_from", "valid_to", "date_precision", "basis", "confidence", "notes", "sources",
     "attribution", "licence", "name_ar_source", "geo_precision", "location_precision_reported",
-    "area_label",
+    "area_label", "name_en", "name_he", "name_he_source", "limit_km",
 )
 
 
@@ -119,10 +119,10 @@ def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> d
                 "id": row["id"],
                 "tip": feature_tooltip(row),
                 "pop": feature_popup(row),
-                "label": esc(row["name"]),
                 "style": {
                     **styles.feature_style(
-                        row["layer"], row["status_on_date"], bool(row["disputed_on_date"])
+                        row["layer"], row["status_on_date"], bool(row["disputed_on_date"]),
+                        band_km=None if is_blank(row.get("limit_km")) else row["limit_km"],
                     ),
                     "className": f"lyr-{row['layer']} st-{row['status_on_date']}",
                 },

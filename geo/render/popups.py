@@ -53,15 +53,28 @@ def sources_html(sources: Any) -> str:
     return f"<ul class='src'>{''.join(items)}</ul>" if items else "<i>no source</i>"
 
 
-def arabic_html(name: Any, source: Any = None, of_place: bool = False) -> str:
-    """An Arabic name in its own direction, with the source field it was taken from;
-    ``of_place``: the name of the place an item is placed at (positions, incidents), not of the
-    item itself."""
+#: Languages whose names a popup shows beside the English name, with their label.
+NAME_LANGUAGES: Final[dict[str, str]] = {"ar": "Arabic", "he": "Hebrew"}
+
+
+def arabic_html(name: Any, source: Any = None, of_place: bool = False, lang: str = "ar") -> str:
+    """An Arabic (or, with ``lang="he"``, Hebrew) name in its own direction, with the source
+    field it was taken from; ``of_place``: the name of the place an item is placed at
+    (positions, incidents), not of the item itself."""
     if is_blank(name):
         return ""
-    what = "the place's Arabic name" if of_place else "Arabic"
+    language = NAME_LANGUAGES[lang]
+    what = f"the place's {language} name" if of_place else language
     where = f" <small>({what}: {esc(source)})</small>" if not is_blank(source) else ""
-    return f"<span dir='auto' lang='ar'>{esc(name)}</span>{where}"
+    return f"<span dir='auto' lang='{esc(lang)}'>{esc(name)}</span>{where}"
+
+
+def title_html(row: Mapping[str, Any]) -> str:
+    """The feature's name, with its English name where the source gives another one."""
+    english = row.get("name_en")
+    other = (f" ({esc(english)})" if not is_blank(english)
+             and str(english).strip() != str(row["name"]).strip() else "")
+    return f"<b>{esc(row['name'])}</b>{other}"
 
 
 def location_html(geo_precision: Any, reported: Any = None) -> str:
@@ -87,16 +100,18 @@ def feature_dates(row: Mapping[str, Any]) -> str:
 def feature_tooltip(row: Mapping[str, Any]) -> str:
     status = styles.STATUS_LABELS.get(row["status_on_date"], row["status_on_date"])
     disputed = " · disputed" if row.get("disputed_on_date") else ""
-    arabic = f"<br>{arabic_html(row.get('name_ar'))}" if not is_blank(row.get("name_ar")) else ""
-    return f"<b>{esc(row['name'])}</b>{arabic}<br>{esc(status)}{disputed}"
+    names = "".join(f"<br>{arabic_html(row.get(f'name_{lang}'), lang=lang)}"
+                    for lang in NAME_LANGUAGES if not is_blank(row.get(f"name_{lang}")))
+    return f"{title_html(row)}{names}<br>{esc(status)}{disputed}"
 
 
 def feature_popup(row: Mapping[str, Any]) -> str:
     note = row.get("status_note") or ""
     parts = [
-        f"<b>{esc(row['name'])}</b>",
+        title_html(row),
         arabic_html(row.get("name_ar"), row.get("name_ar_source"),
                     of_place=row.get("layer") == "position"),
+        arabic_html(row.get("name_he"), row.get("name_he_source"), lang="he"),
         f"Status on this date: <b>{esc(styles.STATUS_LABELS.get(row['status_on_date']))}</b>"
         + (" · <b>disputed</b>" if row.get("disputed_on_date") else ""),
         f"Valid: {feature_dates(row)}",

@@ -118,7 +118,7 @@ def test_credits_follow_visible_layers(layers, make_incident) -> None:
     assert "© OpenStreetMap contributors (ODbL)" in credits
     assert "UNCS/OCHA via HDX (CC BY 3.0 IGO)" in credits
     places = next(e for e in walk(fmap) if getattr(e, "layer_name", "") == "Place labels")
-    assert places.show is False  # hidden by default: its credit shows only once switched on
+    assert places.show is True  # on by default (the names a briefer reads), with its credit
     assert any("GeoNames (CC BY 4.0)" in getattr(c, "credits", []) for c in walk(places))
     assert credits_for(["GeoNames (geonames.org), CC BY 4.0"]) == ["GeoNames (CC BY 4.0)"]
 
