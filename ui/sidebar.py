@@ -8,11 +8,12 @@ from typing import Final
 import streamlit as st
 
 from geo.core.view import MIN_DATE
-from geo.core.vocabulary import WINDOWS, window_label
+from geo.core.vocabulary import LANGUAGES, WINDOWS, window_label
 from ui import loaders, state
 
 DATE_KEY: Final[str] = "sidebar_date"
 WINDOW_KEY: Final[str] = "sidebar_window"
+LANG_KEY: Final[str] = "sidebar_lang"
 
 
 def _picked() -> None:
@@ -21,8 +22,14 @@ def _picked() -> None:
                  event=None)
 
 
+def _lang_picked() -> None:
+    """The user chose another label language: the URL follows."""
+    state.update(lang=st.session_state[LANG_KEY])
+
+
 def render() -> None:
     view = state.current()
+    state.show(LANG_KEY, view.lang)
     state.show(DATE_KEY, view.date)
     state.show(WINDOW_KEY, view.window)
     with st.sidebar:
@@ -35,6 +42,12 @@ def render() -> None:
         st.selectbox(
             "Incident window (ending on that date)", list(WINDOWS), format_func=window_label,
             key=WINDOW_KEY, on_change=_picked,
+        )
+        st.selectbox(
+            "Map labels", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANG_KEY,
+            on_change=_lang_picked,
+            help="Names in the map in English, Arabic or Hebrew, where the source data has "
+            "them; otherwise the English name.",
         )
         refused = len(loaders.rejected_rows())
         if refused:
