@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.postgis import postgis, postgis_url  # noqa: F401 - shared fixtures
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 TEST_DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from geo.data import store
-from geo.data.store import gpkg
 from geo.data.importers import import_incidents
+from geo.data.store import gpkg
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
