@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True),
     st.Page("pages/incidents.py", title="Incidents and zones", icon=":material/query_stats:"),
     st.Page("pages/terrain.py", title="What Hermon sees"),
+    st.Page("pages/annotate.py", title="Annotate", icon=":material/edit_location_alt:"),
     st.Page("pages/export.py", title="Export", icon=":material/download:"),
     st.Page("pages/briefing.py", title="Briefing", icon=":material/slideshow:"),
     st.Page("pages/sources.py", title="Sources and data quality", icon=":material/fact_check:"),

@@ -7,12 +7,12 @@ from streamlit_folium import st_folium
 
 from geo.core import timeline
 from geo.core.dates import date_text, entry_precision
-from geo.core.view import PRESETS, permalink, serialise_view
+from geo.core.view import PRESETS, serialise_view
 from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
 from geo.render import charts
 from geo.render.map import MapSpec, build_map
 from geo.render.popups import esc, sources_html
-from ui import loaders, mapview, state
+from ui import annotations, loaders, mapview, state
 
 
 def layers_or_basemap() -> None:
@@ -40,7 +40,11 @@ if preset != "—":
 
 features = mapview.features_on(view.date.isoformat())
 incidents = mapview.incident_layer_for(view.date.isoformat(), view.window_days)
-spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)))
+shown, unreadable = annotations.shown(view)
+for problem in unreadable:
+    st.warning(problem)
+spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)),
+               annotations=tuple(shown))
 fmap = build_map(features, incidents, spec)
 st.caption(f"{loaders.data_through()} · {incidents.count} incident(s) in the window · "
            f"{len(features)} features hold on this date · hover for name and status, click for "
@@ -83,6 +87,6 @@ if index is not None:
         st.caption(f"Confidence: {entry.get('confidence')} · {entry.get('confidence_note', '')}")
 
 st.markdown("**Link to this view**")
-st.code(permalink(view, str(getattr(st.context, "url", "") or "").split("?")[0]), language=None)
+st.code(annotations.link(view, shown), language=None)
 st.page_link("pages/export.py", label="Export this view: PNG, PDF brief, HTML, data, GIF",
              icon=":material/download:", query_params=serialise_view(view))

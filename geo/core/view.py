@@ -8,11 +8,13 @@ fall back to defaults, so a hand-edited or stale link still opens.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 from urllib.parse import urlencode
 
+from geo.core.annotation import NAME_PATTERN
 from geo.core.vocabulary import (
     BASEMAPS,
     DEFAULT_LANG,
@@ -35,6 +37,10 @@ PRESETS: Final[dict[str, tuple[float, float, int]]] = {
 }
 DEFAULT_CENTER: Final[tuple[float, float, int]] = PRESETS["Area of Separation"]
 MIN_DATE: Final[dt.date] = dt.date(1974, 5, 31)
+#: An annotation in a link: its id, optionally ``@version``; at most MAX_ANN of them.
+ANN_REF: Final[re.Pattern[str]] = re.compile(NAME_PATTERN.pattern.rstrip("$")
+                                             + r"(@[1-9][0-9]{0,5})?$")
+MAX_ANN: Final[int] = 200
 
 
 def default_date() -> dt.date:
@@ -53,6 +59,8 @@ class ViewState:
     event: str | None = None
     #: The language of the map labels (geo.core.vocabulary.LANGUAGES).
     lang: str = DEFAULT_LANG
+    #: User annotations shown, by id, each optionally pinned to a version (``id@3``).
+    ann: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> ViewState:
         return replace(self, **changes)
@@ -102,6 +110,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
     zoom = _parse_float(get("zoom"), 1, MAX_ZOOM)
     event = get("event") or None
     lang = get("lang")
+    ann = tuple(dict.fromkeys(a for a in (get("ann") or "").split(",") if ANN_REF.match(a)))
     return ViewState(
         date=date,
         window=window,
@@ -112,6 +121,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
         zoom=DEFAULT_CENTER[2] if zoom is None else int(zoom),
         event=event[:80] if event else None,
         lang=lang if lang in LANGUAGES else DEFAULT_LANG,
+        ann=ann[:MAX_ANN],
     )
 
 
@@ -130,6 +140,8 @@ def serialise_view(view: ViewState) -> dict[str, str]:
         params["event"] = view.event
     if view.lang != DEFAULT_LANG:
         params["lang"] = view.lang
+    if view.ann:
+        params["ann"] = ",".join(view.ann)
     return params
 
 
@@ -141,3 +153,9 @@ def permalink(view: ViewState, base_url: str = "", page: str = "") -> str:
 
 def field_names() -> tuple[str, ...]:
     return tuple(f.name for f in fields(ViewState))
+
+
+def annotation_ref(ref: str) -> tuple[str, int | None]:
+    """(id, version or None for the latest) of an ``ann`` entry (``id`` or ``id@version``)."""
+    name, _, version = ref.partition("@")
+    return name, int(version) if version else None
