@@ -72,6 +72,9 @@ class GeoJsonLayer(DataElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            {%- if this.pane %}
+            pane: {{ this.pane|tojson }},
+            {%- endif %}
             {%- if this.circles %}
             pointToLayer: function(f, ll) {
                 return L.circle(ll, Object.assign({radius: f.properties.r_m},
@@ -92,10 +95,12 @@ class GeoJsonLayer(DataElement):
     """)
 
     def __init__(self, data: dict[str, Any], circles: bool = False,
-                 data_json: str | None = None) -> None:
+                 data_json: str | None = None, pane: str | None = None) -> None:
         super().__init__(data, data_json)
         self._name = "GeoJsonLayer"
         self.circles = circles
+        #: A Leaflet pane to draw in (the offline basemap's, under the terrain), or the default.
+        self.pane = pane
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
 

@@ -18,6 +18,7 @@ import geopandas as gpd
 from folium import plugins
 
 from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
+from geo.analysis.relief import elevations_at
 from geo.core import styles
 from geo.core.annotation import Annotation
 from geo.core.labels import MapLabel, map_labels, view_bounds
@@ -44,6 +45,14 @@ from geo.render.payloads import (
     json_text,
     layer_payload,
     rows_payload,
+)
+from geo.render.static_files import STATIC_URL
+from geo.render.terrain_build import terrain_manifest
+from geo.render.terrain_map import (
+    BASEMAP_PANE,
+    TerrainPanes,
+    add_elevation_readout,
+    add_terrain_layers,
 )
 
 SIMPLIFY: Final[dict[str, float]] = {
@@ -91,7 +100,10 @@ def incident_layer(incidents: gpd.GeoDataFrame) -> IncidentLayer:
     types = tuple(str(t) for t in incidents["event_type"].unique()) if len(incidents) else ()
     if len(incidents) > POINT_LIMIT:
         return IncidentLayer(len(incidents), types, True, aggregate_payload(incidents))
-    return IncidentLayer(len(incidents), types, False, incident_payload(incidents))
+    # The elevation of each point, for its popup (from the DEM, vectorised).
+    placed = incidents.assign(dem_elevation_m=elevations_at(
+        incidents["longitude"], incidents["latitude"])) if len(incidents) else incidents
+    return IncidentLayer(len(incidents), types, False, incident_payload(placed))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -108,6 +120,8 @@ class MapSpec:
     incident_credits: tuple[str, ...] = INCIDENT_CREDITS
     #: User annotations: those that hold on the view's date are drawn, in their own layer.
     annotations: tuple[Annotation, ...] = ()
+    #: Where the static files built at setup (the terrain) are served.
+    static_base: str = STATIC_URL
 
 
 def uncertainty_circles(features: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -125,6 +139,18 @@ def uncertainty_circles(features: Sequence[dict[str, Any]]) -> list[dict[str, An
     return out
 
 
+def with_elevations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows, each point given its elevation from the DEM (``dem_elevation_m``, NaN where
+    there is no terrain) for its popup; sampled in one vectorised call."""
+    points = [row for row in rows if row["geometry"].geom_type == "Point"]
+    if points:
+        heights = elevations_at([row["geometry"].x for row in points],
+                                [row["geometry"].y for row in points])
+        for row, height in zip(points, heights, strict=True):
+            row["dem_elevation_m"] = float(height)
+    return rows
+
+
 def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
     base = folium.FeatureGroup(name=OFFLINE_LABEL, overlay=False, control=True, show=show)
     ref = [{**row, "status_on_date": "reference", "disputed_on_date": False} for row in rows
@@ -139,7 +165,7 @@ def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.Featu
         return payload
 
     payload, text = layer_payload("offline", ref, 0.0003, build)
-    base.add_child(GeoJsonLayer(payload, data_json=text))
+    base.add_child(GeoJsonLayer(payload, data_json=text, pane=BASEMAP_PANE))
     base.add_child(LayerAttribution(credits_for(row["attribution"] for row in ref)))
     return base
 
@@ -156,7 +182,9 @@ def build_map(
         location=list(spec.origin[:2]), zoom_start=spec.origin[2], tiles=None,
         max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM, control_scale=True, prefer_canvas=False,
     )
-    rows = features.to_dict("records")  # once: per-group frames cost more than the rows
+    terrain = terrain_manifest()  # StaticBuildMissing (run make setup) when not built
+    fmap.add_child(TerrainPanes())
+    rows = with_elevations(features.to_dict("records"))  # once: cheaper than per-group frames
     fmap.add_child(_offline_base(rows, view.basemap == OFFLINE))
     figure_of(fmap).header.add_child(folium.Element(MAP_CSS))
     for key, (name, url, attr) in TILES.items():
@@ -164,6 +192,7 @@ def build_map(
             tiles=url, attr=attr, name=name, max_zoom=MAX_ZOOM,
             show=view.basemap == key, overlay=False, control=True,
         ).add_to(fmap)
+    add_terrain_layers(fmap, view.layers, spec.static_base, terrain)
 
     labels: dict[str, list[MapLabel]] = {}
     for label in map_labels(rows, view.lang, view_bounds(*spec.origin)):
@@ -218,8 +247,10 @@ def build_map(
         plugins.MeasureControl(
             position="topleft", primary_length_unit="kilometers", primary_area_unit="hectares"
         ).add_to(fmap)
-        plugins.MousePosition(position="bottomright", separator=" | ", num_digits=5,
-                              prefix="lat | lon:").add_to(fmap)
+        position = plugins.MousePosition(position="bottomright", separator=" | ",
+                                         num_digits=5, prefix="lat | lon:")
+        position.add_to(fmap)
+        add_elevation_readout(fmap, position, spec.static_base, terrain)
         if view.basemap != OFFLINE:
             _, url, attr = TILES[view.basemap]
             plugins.MiniMap(

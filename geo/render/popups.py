@@ -77,6 +77,21 @@ def title_html(row: Mapping[str, Any]) -> str:
     return f"<b>{esc(row['name'])}</b>{other}"
 
 
+#: The terrain model a popup's elevation comes from (geo.data.dem, data/SOURCES.md).
+ELEVATION_LABEL: Final[str] = "Elevation (SRTM 90 m)"
+
+
+def elevation_html(row: Mapping[str, Any]) -> str:
+    """A point's elevation from the terrain model (``dem_elevation_m``, sampled by
+    geo.render.map); nothing for a row without one (not a point)."""
+    if "dem_elevation_m" not in row:
+        return ""
+    value = row["dem_elevation_m"]
+    if is_blank(value):
+        return f"{ELEVATION_LABEL}: no terrain data here (none east of 36° E)"
+    return f"{ELEVATION_LABEL}: {float(value):,.0f} m"
+
+
 def location_html(geo_precision: Any, reported: Any = None) -> str:
     """How precisely a point is placed: the label of its geo_precision and its circle."""
     if is_blank(geo_precision):
@@ -116,6 +131,7 @@ def feature_popup(row: Mapping[str, Any]) -> str:
         + (" · <b>disputed</b>" if row.get("disputed_on_date") else ""),
         f"Valid: {feature_dates(row)}",
         location_html(row.get("geo_precision"), row.get("location_precision_reported")),
+        elevation_html(row),
         f"Area: {esc(row.get('area_label'))}" if not is_blank(row.get("area_label")) else "",
         f"Basis: {esc(row['basis'])} · confidence: {esc(row['confidence'])}",
         f"<i>{esc(note)}</i>" if note else "",
@@ -161,6 +177,7 @@ def incident_popup(row: Mapping[str, Any]) -> str:
         f"{esc(row.get('sub_event_type'))}: {esc(row.get('actor1'))}"
         + (f" vs {esc(row.get('actor2'))}" if not is_blank(row.get("actor2")) else ""),
         _district(row),
+        elevation_html(row),
         esc(row.get("notes")),
         f"Basis: {esc(row.get('basis') or 'reported')} · confidence: "
         f"{esc(row.get('confidence') or 'unrated')}",

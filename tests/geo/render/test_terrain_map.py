@@ -4,20 +4,33 @@ GeoJSON), their hashed names, and the map elements that reference them by URL.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import folium
 import numpy as np
+import pandas as pd
 import pytest
 from folium import plugins
 from PIL import Image
 
-from geo.analysis.relief import Contour, flat_value
+from geo.analysis.relief import Contour, elevations_at, flat_value
+from geo.core.timeline import state_at
+from geo.core.view import parse_view
+from geo.core.vocabulary import GROUP_LABELS
 from geo.data.dem import DEM_CREDIT, load_dem
+from geo.data.incidents import incident_frame
+from geo.data.loaders import load_layers
 from geo.render import terrain_build
+from geo.render.assets import walk
+from geo.render.elements import GeoJsonLayer
+from geo.render.map import MapSpec, build_map
 from geo.render.static_files import Manifest, StaticBuildMissing, hashed_name, write_bundle
 from geo.render.terrain_map import (
+    BASEMAP_PANE,
     NO_TERRAIN_LABEL,
+    PANES,
+    HillshadeOverlay,
     add_elevation_readout,
     add_terrain_layers,
 )
@@ -121,3 +134,36 @@ def test_changed_content_gets_a_new_name(tmp_path: Path) -> None:
     assert first.files["hillshade"] != second.files["hillshade"]
     assert [p.name for p in (tmp_path / "terrain").glob("hillshade-*")] == [
         second.files["hillshade"]]
+
+
+def _map_of(incidents: list[dict]) -> folium.Map:
+    view = parse_view({"date": "2025-10-01"})
+    frame = incident_frame(pd.DataFrame(incidents))
+    return build_map(state_at(load_layers().data, "2025-10-01"), frame,
+                     MapSpec(view, (view.lat, view.lon, view.zoom)))
+
+
+def test_default_map_shows_the_hillshade_under_the_vectors(make_incident) -> None:
+    fmap = _map_of([make_incident()])
+    shade, lines = (e for e in walk(fmap) if isinstance(e, folium.FeatureGroup)
+                    and e.layer_name in (GROUP_LABELS["hillshade"], GROUP_LABELS["contours"]))
+    assert shade.show and not lines.show
+    assert any(isinstance(e, HillshadeOverlay) for e in walk(shade))
+    base = [e for e in walk(fmap) if isinstance(e, GeoJsonLayer) and e.pane == BASEMAP_PANE]
+    assert len(base) == 1  # the offline basemap, drawn under the terrain
+    assert PANES[BASEMAP_PANE] < PANES["terrain"] < PANES["contours"] < 400
+    assert "elev " in fmap.get_root().render()
+
+
+def test_point_popups_carry_the_dem_elevation(make_incident) -> None:
+    fmap = _map_of([make_incident(), make_incident(
+        event_id_cnty="SYR0002", latitude="33.5138", longitude="36.2765", location="Damascus")])
+    pops = {f["id"]: f["properties"]["pop"] for e in walk(fmap) if isinstance(e, GeoJsonLayer)
+            and not e.circles for f in e.data["features"]}
+    summit = re.search(r"Elevation \(SRTM 90 m\): ([\d,]+) m", pops["hermon_summit"])
+    # The summit feature's point (35.85998 E, 33.41 N) is 0.7 km from the DEM's top cell.
+    assert summit and int(summit.group(1).replace(",", "")) == elevations_at([35.85998], [33.41])[0]
+    assert re.search(r"Elevation \(SRTM 90 m\): [\d,]+ m", pops["SYR0001"])
+    assert "Elevation (SRTM 90 m): no terrain data here" in pops["SYR0002"]
+    area = next(pid for pid in pops if pid.startswith("aos"))
+    assert "Elevation" not in pops[area]  # not a point
