@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from shapely.geometry import box
+from shapely.geometry import LineString, box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel, unary_union
 
@@ -58,6 +58,9 @@ PLACE_ZOOMS: Final[tuple[tuple[int, int], ...]] = (
     (500_000, 7), (30_000, 9), (10_000, 10), (2_000, 11), (0, 12),
 )
 SEAT_ZOOM: Final[int] = 10
+#: Places shown from this zoom or lower (the cities: Damascus, Irbid) stay at the map's edge
+#: with an arrow when they are out of view, so that the map always says where they lie.
+EDGE_ZOOM: Final[int] = 7
 #: Part of the view kept clear at each edge when a line or area label is placed.
 EDGE: Final[float] = 0.12
 
@@ -79,6 +82,8 @@ class MapLabel:
     priority: float
     min_zoom: int
     symbol: str = ""
+    #: Kept at the map's edge, with an arrow towards it, when its point is out of view.
+    edge: bool = False
 
     @property
     def rtl(self) -> bool:
@@ -146,6 +151,23 @@ def _line_point(geom: BaseGeometry, bounds: Bounds, at: float) -> tuple[float, f
     return point.x, point.y
 
 
+def _across_point(geom: BaseGeometry, bounds: Bounds, at: float) -> tuple[float, float]:
+    """The middle of the widest crossing of a long, narrow area at fraction ``at`` from the
+    north of its part in view (away from the places in its widest part)."""
+    part = geom.intersection(_inner(bounds))
+    area = part if not part.is_empty and part.area > 0 else geom
+    west, south, east, north = area.bounds
+    lat = north - at * (north - south)
+    cut = area.intersection(LineString([(west - 1, lat), (east + 1, lat)]))
+    if cut.is_empty:
+        return _area_point(geom, bounds)
+    pieces = list(getattr(cut, "geoms", [cut]))
+    middle = max(pieces, key=lambda g: g.length).interpolate(0.5, normalized=True)
+    return middle.x, middle.y
+
+
+#: Where across the Area of Separation (from the north of its part in view) its label goes.
+ZONE_AT: Final[float] = 0.55
 #: Where along its line (from the north end) each line kind is labelled: apart, so that the
 #: labels of Line A and Line B, which run 2-10 km apart, do not collide.
 LINE_AT: Final[dict[str, float]] = {"alpha_line": 0.25, "bravo_line": 0.75,
@@ -170,7 +192,7 @@ def _label(row: Mapping[str, Any], lang: str, bounds: Bounds,
         group = "places" if kind == "country" else group
     elif kind == "area_of_separation":
         english, role = TERMS[kind], "zone"
-        (lon, lat), (priority, zoom) = _area_point(geom, bounds), KIND_RANK[role]
+        (lon, lat), (priority, zoom) = _across_point(geom, bounds, ZONE_AT), KIND_RANK[role]
     elif kind in ("alpha_line", "bravo_line"):
         english, role = TERMS[kind], "line"
         lon, lat = _line_point(geom, bounds, LINE_AT[kind])
@@ -190,7 +212,8 @@ def _label(row: Mapping[str, Any], lang: str, bounds: Bounds,
     local = local_name(row, lang) if kind in NAMED_KINDS else None
     text, shown = local or (english, DEFAULT_LANG)
     return MapLabel(str(row["id"]), group, role, text, english, shown, round(lon, 5),
-                    round(lat, 5), round(priority, 1), zoom, symbol)
+                    round(lat, 5), round(priority, 1), zoom, symbol,
+                    edge=role == "place" and zoom <= EDGE_ZOOM)
 
 
 def map_labels(rows: Iterable[Mapping[str, Any]], lang: str, bounds: Bounds,

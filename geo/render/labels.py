@@ -32,7 +32,7 @@ def label_html(label: MapLabel) -> str:
     if label.symbol:
         mark = f"<b class='sym'>{esc(label.symbol)}</b>"
     elif label.kind == "place":
-        mark = "<i class='dot'></i>"
+        mark = "<i class='dot'></i>" + ("<i class='arr'></i>" if label.edge else "")
     return (f"<span class='lbl lbl-{esc(label.kind)}' data-p='{label.priority:g}' "
             f"data-z='{label.min_zoom}' data-id='{esc(label.id)}'>{mark}"
             f"<span class='txt' dir='{direction}' lang='{esc(label.lang)}'>{esc(label.text)}"
@@ -54,6 +54,7 @@ def label_css() -> str:
         ".map-label .lbl-summit{transform:translate(-7px,-50%);font-weight:700;"
         f"font-size:13px;color:{colors['summit']}}}"
         ".map-label .sym{font-size:15px;margin-right:3px}"
+        ".map-label .out .dot{display:none}.map-label .arr{font-style:normal;margin-right:3px}"
         f".map-label .lbl-country{{font-size:15px;font-weight:600;letter-spacing:.12em;"
         f"text-transform:uppercase;color:{colors['country']}}}"
         f".map-label .lbl-line{{font-weight:700;font-style:italic;color:{colors['line']}}}"
@@ -79,6 +80,10 @@ class LabelLayer(ScriptElement):
                                      iconAnchor: [0, 0]})
                 });
                 if (l.pop) m.bindPopup(l.pop, {maxWidth: 380});
+                if (l.edge) {
+                    m._home = L.latLng(l.lat, l.lon);
+                    (window.__edgeLabels = window.__edgeLabels || []).push(m);
+                }
                 group.addLayer(m);
             });
         })();
@@ -90,7 +95,8 @@ class LabelLayer(ScriptElement):
         self._name = "LabelLayer"
         popups = popups or {}
         self.labels: list[dict[str, Any]] = [
-            {"lat": lb.lat, "lon": lb.lon, "html": label_html(lb), "pop": popups.get(lb.id)}
+            {"lat": lb.lat, "lon": lb.lon, "html": label_html(lb), "pop": popups.get(lb.id),
+             "edge": lb.edge}
             for lb in labels
         ]
 
@@ -104,8 +110,25 @@ class Declutter(ScriptElement):
         {% macro script(this, kwargs) %}
         (function() {
             var map = {{ this._parent.get_name() }}, gap = {{ this.gap }}, queued = false;
+            var arrows = ['→', '↘', '↓', '↙', '←', '↖', '↑', '↗'];
+            function edges() {  // cities out of view: at the edge, with an arrow towards them
+                var size = map.getSize();
+                (window.__edgeLabels || []).forEach(function(mk) {
+                    var el = mk.getElement();
+                    if (mk._map !== map || !el) return;
+                    var lbl = el.querySelector('.lbl'), p = map.latLngToContainerPoint(mk._home);
+                    var x = Math.min(Math.max(p.x, 12), size.x - lbl.offsetWidth - 12);
+                    var y = Math.min(Math.max(p.y, 14), size.y - 14);
+                    var out = x !== p.x || y !== p.y;
+                    var turn = Math.round(Math.atan2(p.y - y, p.x - x) / (Math.PI / 4));
+                    lbl.querySelector('.arr').textContent = out ? arrows[(turn + 8) % 8] : '';
+                    lbl.classList.toggle('out', out);
+                    mk.setLatLng(out ? map.containerPointToLatLng([x, y]) : mk._home);
+                });
+            }
             function run() {
                 queued = false;
+                edges();
                 var z = map.getZoom(), kept = [], items = [];
                 map.getContainer().querySelectorAll('.map-label .lbl').forEach(function(n) {
                     items.push({n: n, p: +n.dataset.p, z: +n.dataset.z});
