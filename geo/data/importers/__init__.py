@@ -12,9 +12,14 @@ Recognised formats:
 * UCDP GED (CSV with a header, or an interim release without one: 49 columns by position);
 * our incident schema as CSV, as a GeoJSON FeatureCollection of points, or as a GeoPackage.
 
-A file that cannot be read as a whole (empty, binary, a ZIP, wrong delimiter or encoding, too
-big, unknown columns) raises :class:`IncidentImportError` with a specific message. No other
-exception escapes :func:`import_incidents`.
+Each may come as the one data file of a ZIP archive (ACLED and UCDP bulk downloads), read
+with limits on its uncompressed size and its compression ratio
+(:mod:`geo.data.importers.archive`). CSV files are read in chunks, and ``progress`` is told how
+far (:data:`Progress`).
+
+A file that cannot be read as a whole (empty, binary, a refused archive, wrong delimiter or
+encoding, too big, unknown columns) raises :class:`IncidentImportError` with a specific
+message. No other exception escapes :func:`import_incidents`.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from pathlib import PurePath
 from typing import Any, Final
 
 from geo.data.importers.acled import ACLED_COLUMNS, FORMAT_ACLED, normalise_acled_dates
+from geo.data.importers.archive import extract_single, is_zip
 from geo.data.importers.csv_schema import FORMAT_CSV, import_csv
 from geo.data.importers.geojson import FORMAT_GEOJSON, import_geojson
 from geo.data.importers.gpkg import FORMAT_GPKG, import_gpkg
 from geo.data.importers.result import ImportResult, IncidentImportError
-from geo.data.importers.text import decode, refuse_binary
+from geo.data.importers.text import Progress, decode, refuse_binary
 from geo.data.importers.ucdp import FORMAT_UCDP, FORMAT_UCDP_NO_HEADER, UCDP_GED_COLUMNS
 
 __all__ = [
@@ -41,25 +47,34 @@ __all__ = [
     "FORMAT_UCDP_NO_HEADER",
     "UCDP_GED_COLUMNS",
     "ImportResult",
+    "MAX_UPLOAD_MB",
     "IncidentImportError",
+    "Progress",
     "display_name",
     "import_incidents",
     "normalise_acled_dates",
 ]
 
-DEFAULT_MAX_BYTES: Final[int] = 50_000_000
+#: The largest upload, in MB (10^6 bytes): a full ACLED export for Syria (about 250k rows,
+#: about 110 MB as CSV) fits as it is. The server's own limit (.streamlit/config.toml
+#: maxUploadSize, in MiB) is set to this number; tests/test_config.py holds them together.
+MAX_UPLOAD_MB: Final[int] = 250
+#: The size limit of an upload, and of the data file inside a ZIP archive once uncompressed.
+DEFAULT_MAX_BYTES: Final[int] = MAX_UPLOAD_MB * 1_000_000
 
 
 def import_incidents(
-    data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Recognise, map and validate an uploaded incident file.
+    """Recognise, map and validate an uploaded incident file (or the one data file of a ZIP
+    archive); ``progress`` is told how far the reading of a CSV is.
 
     Raises :class:`IncidentImportError` (and nothing else) when the file cannot be used.
     """
     name = display_name(filename)
     try:
-        return _import(data, name, max_bytes)
+        return _import(data, name, max_bytes, progress)
     except IncidentImportError:
         raise
     except MemoryError:
@@ -78,13 +93,11 @@ def display_name(filename: Any) -> str:
     return clean[:120] or "upload"
 
 
-def _import(data: Any, name: str, max_bytes: int) -> ImportResult:
+def _import(data: Any, name: str, max_bytes: int, progress: Progress | None) -> ImportResult:
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
         raise IncidentImportError(f"{name}: expected the bytes of a file.")
-    if not data.strip():
-        raise IncidentImportError(f"{name}: the file is empty.")
     if len(data) > max_bytes:
         size, limit = _size(len(data)), _size(max_bytes)
         if size == limit:  # "50 MB; the limit is 50 MB" would read as no excess
@@ -93,19 +106,37 @@ def _import(data: Any, name: str, max_bytes: int) -> ImportResult:
             f"{name}: the file is {size}; the limit is {limit}. Split it or filter it to the "
             "region first."
         )
-    suffix = PurePath(name).suffix.lower()
+    if is_zip(data):
+        member = extract_single(data, name, max_bytes)
+        return _import_file(member.data, name, PurePath(member.name).suffix.lower(), progress,
+                            member.note)
+    return _import_file(data, name, PurePath(name).suffix.lower(), progress, "")
+
+
+def _import_file(data: bytes, name: str, suffix: str, progress: Progress | None,
+                 archive_note: str) -> ImportResult:
+    """A data file by its content (and its suffix, when the content does not tell)."""
+    if not data or data.isspace():  # (no stripped copy of a large file)
+        raise IncidentImportError(f"{name}: the file is empty.")
     if data.startswith(b"SQLite format 3\x00"):
-        return import_gpkg(data, name)
+        return _noted(import_gpkg(data, name), archive_note)
     if suffix == ".gpkg":
         raise IncidentImportError(f"{name}: named .gpkg but is not a GeoPackage (SQLite) file.")
     refuse_binary(data, name)
     text, note = decode(data, name)
+    note = " ".join(n for n in (archive_note, note) if n)
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         return import_geojson(text, name, note)
     if suffix in (".geojson", ".json"):
         raise IncidentImportError(f"{name}: not a GeoJSON file (it does not start with '{{').")
-    return import_csv(text, name, note)
+    return import_csv(text, name, note, progress)
+
+
+def _noted(result: ImportResult, note: str) -> ImportResult:
+    if note:
+        result.notes.insert(0, note)
+    return result
 
 
 def _size(count: int) -> str:

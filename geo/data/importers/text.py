@@ -7,9 +7,8 @@ import csv
 import io
 import math
 import re
-import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 from geo.data.importers.result import IncidentImportError
@@ -20,24 +19,8 @@ _DELIMITERS: Final[dict[str, str]] = {";": "semicolons", "\t": "tabs", "|": "pip
 
 
 def refuse_binary(data: bytes, name: str) -> None:
-    """Raise a specific error for archives, office files, PDFs and other binary content."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            raise IncidentImportError(
-                f"{name}: this is a damaged ZIP archive ({str(exc)[:120]}). Upload the CSV, "
-                "GeoJSON or GeoPackage itself."
-            ) from None
-        if any(n.startswith("xl/") for n in names):
-            raise IncidentImportError(
-                f"{name}: this is an Excel workbook (.xlsx). Save the sheet as "
-                "'CSV UTF-8 (comma delimited)' and upload the CSV."
-            )
-        raise IncidentImportError(
-            f"{name}: this is a ZIP archive. Unzip it and upload the CSV, GeoJSON or "
-            "GeoPackage inside."
-        )
+    """Raise a specific error for gzip, office files, PDFs and other binary content (ZIP
+    archives are opened before: geo.data.importers.archive)."""
     if data.startswith(b"\x1f\x8b"):
         raise IncidentImportError(f"{name}: this is gzip-compressed. Decompress it first.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -92,17 +75,29 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
-def read_records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """Every non-blank CSV record with its record number (the header is record 1)."""
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+#: Called while a CSV is read: the records read so far, and the share of the text read (0-1).
+Progress = Callable[[int, float], None]
+#: Records between two calls of a :data:`Progress` callback.
+PROGRESS_EVERY: Final[int] = 10_000
+
+
+def iter_records(
+    text: str, name: str, progress: Progress | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """Every non-blank CSV record with its record number (the header is record 1), read
+    lazily; ``progress`` is told every :data:`PROGRESS_EVERY` records and at the end."""
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer)
+    size = max(len(text), 1)
     number = 0
     try:
         for fields in reader:
             number += 1
-            if not fields or not any(f.strip() for f in fields):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, buffer.tell() / size)
+            if not fields or not (fields[0].strip() or any(f.strip() for f in fields)):
                 continue
-            records.append((number, fields))
+            yield number, fields
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise IncidentImportError(
@@ -113,7 +108,8 @@ def read_records(text: str, name: str) -> list[tuple[int, list[str]]]:
         raise IncidentImportError(
             f"{name}: not a readable CSV (record {number + 1}: {exc})."
         ) from None
-    return records
+    if progress is not None:
+        progress(number, 1.0)
 
 
 def check_delimiter(first: Sequence[str], name: str) -> None:

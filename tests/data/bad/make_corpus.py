@@ -141,13 +141,25 @@ def collection(*features: Mapping[str, Any], **members: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def zipped(name: str, content: bytes) -> bytes:
+def zipped(name: str, content: bytes, *more: tuple[str, bytes], encrypted: bool = False) -> bytes:
+    """A ZIP archive of ``name`` (and ``more`` members), deflated, with fixed timestamps;
+    ``encrypted`` sets the member's encryption flag (its bytes stay plain)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        archive.writestr(info, content)
-    return buffer.getvalue()
+        for member, data in ((name, content), *more):
+            info = zipfile.ZipInfo(member, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    out = bytearray(buffer.getvalue())
+    if encrypted:  # bit 0 of the flags, in the local header (at 6) and the central one (at 8)
+        for magic, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+            at = out.index(magic) + offset
+            out[at] |= 0x1
+    return bytes(out)
+
+
+def acled_csv(*idents: str) -> bytes:
+    return to_csv([acled(i) for i in idents], ACLED_COLUMNS).encode()
 
 
 BOWTIE = {"type": "Polygon", "coordinates": [[[35.80, 33.10], [35.90, 33.20], [35.90, 33.10],
@@ -445,9 +457,40 @@ CORPUS: list[Entry] = [
      rejected(1, 3, "event_date is not a date", "fatalities is not a whole number",
               "missing event_type")),
     # --- binary files where text or a GeoPackage was expected --------------------------------
-    ("zip_named.geojson", "a ZIP archive where GeoJSON was expected",
+    ("zip_named.geojson", "a ZIP archive of one GeoJSON, named .geojson (read from the archive)",
      lambda: zipped("incidents.geojson", collection(feature(props("ZP-1"), point()))),
-     error("this is a ZIP archive. Unzip it")),
+     noted(1, 0, "Read incidents.geojson from the ZIP archive.")),
+    # --- ZIP archives (ACLED and UCDP bulk downloads) ----------------------------------------
+    ("acled_export.zip", "an ACLED export zipped with a README and macOS metadata",
+     lambda: zipped("2025-01-01-2025-06-01-Syria.csv", acled_csv("ZA-1", "ZA-2"),
+                    ("README.txt", b"ACLED export."), ("__MACOSX/._2025.csv", b"\x00\x05")),
+     noted(2, 0, "(1 other file(s) ignored: README.txt)")),
+    ("zip_bomb.zip", "a ZIP member that expands a thousand times (20 MB of zeros)",
+     lambda: zipped("incidents.csv", b"0" * 20_000_000),
+     error("would expand more than 100 times")),
+    ("zip_too_big.zip", "a ZIP member over the size limit once uncompressed",
+     lambda: zipped("incidents.csv", acled_csv(*(f"ZB-{i}" for i in range(40)))),
+     error("uncompressed; the limit is", max_bytes=4_000)),
+    ("zip_two_files.zip", "a ZIP archive of two CSV files",
+     lambda: zipped("a.csv", acled_csv("ZT-1"), ("b.csv", acled_csv("ZT-2"))),
+     error("holds 2 data files (a.csv, b.csv); upload one at a time")),
+    ("zip_nested.zip", "a ZIP archive holding another ZIP archive",
+     lambda: zipped("inner.zip", zipped("incidents.csv", acled_csv("ZN-1"))),
+     error("holds another archive (inner.zip)")),
+    ("zip_nested_renamed.zip", "a ZIP archive holding a ZIP archive named .csv",
+     lambda: zipped("incidents.csv", zipped("incidents.csv", acled_csv("ZR-1"))),
+     error("is itself an archive")),
+    ("zip_traversal.zip", "a ZIP member whose path leaves the archive's folder",
+     lambda: zipped("../../incidents.csv", acled_csv("ZP-1")),
+     error("a path that leaves the archive's folder (..)")),
+    ("zip_absolute.zip", "a ZIP member with an absolute path",
+     lambda: zipped("/tmp/incidents.csv", acled_csv("ZP-2")), error("has an absolute path")),
+    ("zip_no_data.zip", "a ZIP archive without a data file",
+     lambda: zipped("README.txt", b"Nothing here."),
+     error("holds no CSV, GeoJSON or GeoPackage file (it holds README.txt)")),
+    ("zip_encrypted.zip", "a password-protected ZIP member",
+     lambda: zipped("incidents.csv", acled_csv("ZE-1"), encrypted=True),
+     error("is password-protected")),
     ("workbook.csv", "an Excel workbook (.xlsx) renamed .csv",
      lambda: zipped("xl/workbook.xml", b"<workbook/>"), error("this is an Excel workbook")),
     ("gzipped.csv", "a gzip-compressed CSV",

@@ -310,7 +310,7 @@ def _zip(name: str) -> bytes:
          "separated by tabs"),
         ("event_id_cnty,event_date\nA,2025\n".encode("utf-16-le"), "u16.csv",
          "UTF-16 text without a byte-order mark"),
-        (_zip("incidents.csv"), "incidents.zip", "ZIP archive. Unzip it"),
+        (_zip("incidents.csv"), "incidents.zip", "incidents.zip: unrecognised columns ('a', 'b')"),
         (_zip("xl/workbook.xml"), "incidents.xlsx", "Excel workbook"),
         (_zip("incidents.csv")[:40], "cut.zip", "damaged ZIP archive (File is not a zip file)"),
         (gzip.compress(b"a,b\n1,2\n"), "incidents.csv.gz", "gzip"),
