@@ -21,10 +21,17 @@ import streamlit as st
 
 from geo.analysis.zones import classify
 from geo.data import store
-from geo.data.importers import ImportResult, IncidentImportError, display_name, import_incidents
+from geo.data.importers import (
+    MAX_UPLOAD_MB,
+    ImportResult,
+    IncidentImportError,
+    Progress,
+    display_name,
+    import_incidents,
+)
 from ui import loaders
+from ui import store as app_store
 
-MAX_UPLOAD_MB: Final[int] = 50
 SOURCE_KEY: Final[str] = "incidents_source"
 _NEXT_SOURCE: Final[str] = "incidents_source_next"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -50,25 +57,30 @@ class Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
-def _import_cached(digest: str, filename: str, _data: bytes) -> tuple[ImportResult | None, str]:
+def _import_cached(digest: str, filename: str, _data: bytes,
+                   _progress: Progress | None = None) -> tuple[ImportResult | None, str]:
     try:
-        return import_incidents(_data, filename, MAX_UPLOAD_MB * 1_000_000), ""
+        return import_incidents(_data, filename, progress=_progress), ""
     except IncidentImportError as exc:
         return None, str(exc)
 
 
-def import_upload(data: bytes, filename: str) -> tuple[ImportResult | None, str]:
-    """Import uploaded bytes: (result, "") or (None, a clear error message). Never raises."""
+def import_upload(data: bytes, filename: str,
+                  progress: Progress | None = None) -> tuple[ImportResult | None, str]:
+    """Import uploaded bytes: (result, "") or (None, a clear error message). Never raises.
+    ``progress`` (left out of the cache key) is told the records read."""
     digest = hashlib.sha256(data).hexdigest() if isinstance(data, (bytes, bytearray)) else ""
     if not digest:
         return None, f"{display_name(filename)}: expected the bytes of a file."
-    return _import_cached(digest, display_name(filename), bytes(data))
+    return _import_cached(digest, display_name(filename), bytes(data), progress)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
-def _load_saved(name: str, stamp: float, folder: str) -> tuple[gpd.GeoDataFrame | None, str]:
+def _load_saved(
+    where: tuple[str, str], name: str, version: int, stamp: float
+) -> tuple[gpd.GeoDataFrame | None, str]:
     try:
-        return store.load(name, folder), ""
+        return app_store.current().load_dataset(name)[0], ""
     except store.StoreError as exc:
         return None, str(exc)
 
@@ -88,7 +100,7 @@ def classified(dataset: Dataset, respect_dates: bool = True) -> gpd.GeoDataFrame
 
 def choose_dataset() -> Dataset | None:
     """The source selector (sample, saved datasets, upload); returns the chosen incidents."""
-    listing = store.list_datasets()
+    listing = app_store.current().list_datasets()
     for problem in listing.problems:
         st.warning(md(problem), icon=":material/report:")
     if listing.set_aside:
@@ -122,13 +134,14 @@ def choose_dataset() -> Dataset | None:
         )
         return Dataset("sample", "built-in sample", "sample", sample.data)
     if choice == "upload":
-        return upload_panel(listing.names)
+        return upload_panel(listing)
     return saved_panel(choice.removeprefix("saved:"), listing)
 
 
 def saved_panel(name: str, listing: store.Listing) -> Dataset | None:
     info = next(d for d in listing.datasets if d.name == name)
-    frame, error = _load_saved(name, info.modified.timestamp(), str(info.path.parent))
+    frame, error = _load_saved(app_store.location(), name, info.version,
+                               info.modified.timestamp())
     if frame is None:
         st.error(md(error), icon=":material/error:")
         return None
@@ -137,27 +150,39 @@ def saved_panel(name: str, listing: store.Listing) -> Dataset | None:
                     f"{info.modified:%Y-%m-%d %H:%M} UTC.")
     with cols[1].popover("Delete…"):
         if st.button("Delete this saved dataset", key=f"delete_{name}", type="primary"):
-            store.delete(name)
+            try:
+                app_store.current().delete_dataset(name, info.version)
+            except store.StoreError as exc:
+                st.error(md(exc))
+                return None
             st.session_state[_NEXT_SOURCE] = "sample"
             st.rerun()
-    return Dataset(f"saved:{name}:{info.modified.timestamp()}", f"saved dataset {name}", name,
-                   frame)
+    return Dataset(f"saved:{name}:{info.version}:{info.modified.timestamp()}",
+                   f"saved dataset {name}", name, frame)
 
 
-def upload_panel(saved_names: list[str]) -> Dataset | None:
+def upload_panel(listing: store.Listing) -> Dataset | None:
     st.markdown(
         "Upload an **ACLED export**, a **UCDP GED** CSV (with or without its header row), or "
         "incidents in this dashboard's schema as **CSV**, **GeoJSON** or **GeoPackage** "
-        f"(up to {MAX_UPLOAD_MB} MB)."
+        f"(up to {MAX_UPLOAD_MB} MB), or a **ZIP** archive holding one of them (as ACLED and "
+        "UCDP bulk downloads come)."
     )
-    upload = st.file_uploader("Incident file", type=["csv", "geojson", "json", "gpkg"],
+    upload = st.file_uploader("Incident file", type=["csv", "geojson", "json", "gpkg", "zip"],
                               max_upload_size=MAX_UPLOAD_MB, key="incidents_upload")
     if upload is None:
         return None
     data = upload.getvalue()
     name = display_name(upload.name)
+    bar = st.progress(0.0, text=f"Reading {md(name)}…")
+
+    def progress(records: int, share: float) -> None:
+        then = "; checking every row…" if share >= 1 else "…"
+        bar.progress(min(share, 1.0), text=f"{md(name)}: {records:,} rows read{then}")
+
     with st.status(f"Importing {md(name)} ({len(data) / 1e6:.1f} MB)…", expanded=False) as box:
-        result, error = import_upload(data, name)
+        result, error = import_upload(data, name, progress)
+        bar.empty()
         if result is None:
             box.update(label=f"Import failed: {md(name)}", state="error")
         else:
@@ -168,7 +193,7 @@ def upload_panel(saved_names: list[str]) -> Dataset | None:
         return None
     report(result)
     if result.accepted:
-        save_controls(result, name, saved_names)
+        save_controls(result, name, listing)
     digest = hashlib.sha256(data).hexdigest()
     return Dataset(f"upload:{digest}", f"upload {name}", store.slugify(name, "upload"),
                    result.data)
@@ -192,7 +217,7 @@ def report(result: ImportResult) -> None:
             st.dataframe(pd.DataFrame({"column": result.ignored_columns}), hide_index=True)
 
 
-def save_controls(result: ImportResult, filename: str, saved_names: list[str]) -> None:
+def save_controls(result: ImportResult, filename: str, listing: store.Listing) -> None:
     with st.form("save_upload"):
         cols = st.columns([3, 2, 2])
         name = cols[0].text_input("Dataset name", value=store.slugify(filename, "upload"),
@@ -202,11 +227,12 @@ def save_controls(result: ImportResult, filename: str, saved_names: list[str]) -
     if not saved:
         return
     name = name.strip()
-    if name in saved_names and not overwrite:
+    versions = {d.name: d.version for d in listing}
+    if name in versions and not overwrite:
         st.error(f"A dataset named {md(name)} exists: tick 'Replace if it exists' to replace it.")
         return
-    try:
-        store.save(name, result.data)
+    try:  # replacing: based on the version listed; someone else's save since then is refused
+        app_store.current().save_dataset(name, result.data, versions.get(name))
     except store.StoreError as exc:
         st.error(md(exc))
         return
