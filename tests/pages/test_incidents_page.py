@@ -89,6 +89,7 @@ def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("incidents.csv", "a,b\n")
+        archive.writestr("more.csv", "a,b\n")
     return buffer.getvalue()
 
 
@@ -96,7 +97,7 @@ def _zip() -> bytes:
     ("data", "name", "message"),
     [
         (b"", "empty.csv", "empty.csv: the file is empty"),
-        (_zip(), "incidents.zip", "ZIP archive"),
+        (_zip(), "incidents.zip", "the ZIP archive holds 2 data files"),
         (b"a;b;c\n1;2;3\n", "semi.csv", "separated by semicolons"),
         (b"name,colour\nx,red\n", "other.csv", "unrecognised columns"),
     ],
