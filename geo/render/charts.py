@@ -29,6 +29,16 @@ def timeline_frame(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "date", "kind", "title", "confidence"])
 
 
+#: A time axis that names the year: "Jan 2025" (a span of up to a few years fits).
+TIME_AXIS: Final[dict[str, Any]] = {"format": "%b %Y", "labelOverlap": "greedy",
+                                    "labelFontSize": 12, "labelAngle": 0, "grid": True}
+
+
+def _x(field: str, start: dt.date, end: dt.date) -> alt.X:
+    return alt.X(field, title=None, axis=alt.Axis(**TIME_AXIS),
+                 scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]))
+
+
 def _rule(current: dt.date, x: alt.X) -> alt.Chart:
     frame = pd.DataFrame({"date": [current.isoformat()]})
     return alt.Chart(frame).mark_rule(color="#c0392b", strokeWidth=2).encode(x=x)
@@ -52,21 +62,27 @@ def timeline_chart(
         name=SELECTION, fields=["id"], on="click", clear=False,
         value=[{"id": selected}] if selected else None,
     )
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]))
+    x = _x("date:T", start, end)
+    kinds = [k.replace("_", " ") for k in KIND_ORDER]
     dots = (
         alt.Chart(events)
         .mark_point(filled=True, size=140, cursor="pointer")
         .encode(
             x=x,
-            y=alt.Y("kind:N", title=None, sort=[k.replace("_", " ") for k in KIND_ORDER]),
-            color=alt.Color("kind:N", legend=None),
+            y=alt.Y("kind:N", title=None, sort=kinds, axis=alt.Axis(labelFontSize=12)),
+            color=alt.Color("kind:N", scale=alt.Scale(domain=kinds),
+                            legend=alt.Legend(orient="bottom", title="Kind of event",
+                                              labelFontSize=12, columns=6)),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-            tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "title:N", "confidence:N"],
+            tooltip=[alt.Tooltip("title:N", title="Event"),
+                     alt.Tooltip("date:T", title="Date", format="%d %b %Y"),
+                     alt.Tooltip("kind:N", title="Kind"),
+                     alt.Tooltip("confidence:N", title="Confidence")],
         )
         .add_params(pick)
     )
     return (dots + _rule(current, x)).properties(
-        height=180, title="Negotiation track (click an event to set the date)", usermeta=SVG
+        height=200, title="Negotiation track (click an event to set the date)", usermeta=SVG
     )
 
 
@@ -76,24 +92,26 @@ def weekly_chart(
     """Incidents per week stacked by event type, on the same time axis as the track."""
     weekly = weekly_counts(incidents)
     domain = sorted(set(weekly["event_type"])) if not weekly.empty else []
-    scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
-    x = alt.X("week:T", title=None, scale=scale)
+    x = _x("week:T", start, end)
     bars = (
         alt.Chart(weekly)
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("count:Q", title="incidents / week"),
+            y=alt.Y("count:Q", title="Incidents per week",
+                    axis=alt.Axis(labelFontSize=12, tickMinStep=1, format="d")),
             color=alt.Color(
                 "event_type:N",
                 scale=alt.Scale(domain=domain, range=[styles.event_color(t) for t in domain]),
-                legend=alt.Legend(orient="bottom", title=None),
+                legend=alt.Legend(orient="bottom", title="Event type", labelFontSize=12),
             ),
-            tooltip=["week:T", "event_type:N", "count:Q"],
+            tooltip=[alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                     alt.Tooltip("event_type:N", title="Event type"),
+                     alt.Tooltip("count:Q", title="Incidents")],
         )
     )
-    rule = _rule(current, alt.X("date:T", scale=scale))
-    return (bars + rule).properties(height=110, title="Incidents per week", usermeta=SVG)
+    rule = _rule(current, _x("date:T", start, end))
+    return (bars + rule).properties(height=200, title="Incidents per week", usermeta=SVG)
 
 
 def picked_id(selection_state: Any) -> str | None:

@@ -29,3 +29,30 @@ def test_picked_id_reads_selection_state() -> None:
     assert picked_id({"selection": {SELECTION: []}}) is None
     assert picked_id(None) is None
     assert picked_id({"selection": {}}) is None
+
+
+def _layers(chart) -> list[dict]:
+    return chart.to_dict()["layer"]
+
+
+def test_track_names_years_kinds_and_titles(make_timeline_entry) -> None:
+    entries = [make_timeline_entry(id="a", date="2025-01-05", title="Talks in Baku")]
+    chart = timeline_chart(entries, dt.date(2025, 1, 10), dt.date(2024, 6, 1),
+                           dt.date(2026, 2, 1))
+    spec = chart.to_dict()
+    dots = _layers(chart)[0]["encoding"]
+    assert dots["x"]["axis"]["format"] == "%b %Y"  # the year on the time axis
+    assert dots["color"]["legend"]["title"] == "Kind of event"  # kinds have a legend
+    assert "agreement" in dots["color"]["scale"]["domain"]
+    assert {"field": "title", "title": "Event", "type": "nominal"} in dots["tooltip"]
+    assert spec["height"] >= 150
+
+
+def test_weekly_chart_has_a_readable_height_and_axes() -> None:
+    incidents = pd.DataFrame({"event_date": ["2025-01-06"], "event_type": ["Battles"]})
+    chart = weekly_chart(incidents, dt.date(2025, 1, 10), dt.date(2024, 6, 1),
+                         dt.date(2026, 2, 1))
+    bars = _layers(chart)[0]["encoding"]
+    assert chart.to_dict()["height"] >= 150
+    assert bars["x"]["axis"]["format"] == "%b %Y"
+    assert bars["y"]["title"] == "Incidents per week"
