@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from geo.core.view import PRESETS
 from geo.data.story import step_index, step_permalink
 from geo.render.popups import esc, sources_html
-from ui import exports, loaders, state, story
+from ui import exports, loaders, mapview, state, story
 
 
 def mode_or_presenter() -> None:
@@ -52,16 +52,18 @@ else:
     step = steps[index]
     if story.show(step):  # the URL now describes this step: rerun so the sidebar agrees
         st.rerun()
-    st.markdown(f"**Step {index + 1} of {len(steps)} · {step.date:%d %B %Y}**")
     st.title(step.title)
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns(story.COLUMNS, gap="medium")
     with left:
-        st_folium(story.step_map(step), key=f"story-{step.id}", height=600 if presenting else 520,
-                  use_container_width=True, returned_objects=[])
+        fmap = story.step_map(step)
+        mapview.follow_window(fmap, story.map_offset(presenting), compact_top=not presenting)
+        st_folium(fmap, key=f"story-{step.id}", height=600, use_container_width=True,
+                  returned_objects=[])
     with right:
+        st.markdown(f"**Step {index + 1} of {len(steps)} · {step.date:%d %B %Y}**")
         st.markdown(esc(step.caption))
         st.html(f"<div class='story-sources'>Source: {sources_html(list(step.sources))}</div>")
-        nav = st.columns(2)
+        nav = [st.container(), st.container()] if presenting else st.columns(2)
         for col, label, target, shortcut in ((nav[0], "◀ Previous", index - 1, "Left"),
                                              (nav[1], "Next ▶", index + 1, "Right")):
             if col.button(label, disabled=not 0 <= target < len(steps), width="stretch",

@@ -12,7 +12,7 @@ from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_la
 from geo.render import charts
 from geo.render.map import MapSpec, build_map
 from geo.render.popups import esc, sources_html
-from ui import annotations, loaders, mapview, state
+from ui import annotations, loaders, mapview, sidebar, state
 
 
 def layers_or_basemap() -> None:
@@ -46,11 +46,15 @@ for problem in unreadable:
 spec = MapSpec(view, mapview.map_origin((view.lat, view.lon, view.zoom)),
                annotations=tuple(shown))
 fmap = build_map(features, incidents, spec)
+note = sidebar.no_data_note(view.date)
+if note:
+    st.info(note)
+mapview.follow_window(fmap, offset_px=235)
+out = st_folium(fmap, key="map", height=600, use_container_width=True,
+                returned_objects=["center", "zoom"], center=[view.lat, view.lon], zoom=view.zoom)
 st.caption(f"{loaders.data_through()} · {incidents.count} incident(s) in the window · "
            f"{len(features)} features hold on this date · hover for name and status, click for "
            "dates, basis, confidence and sources.")
-out = st_folium(fmap, key="map", height=600, use_container_width=True,
-                returned_objects=["center", "zoom"], center=[view.lat, view.lon], zoom=view.zoom)
 if out and out.get("center") and out.get("zoom"):
     lat, lon, zoom = round(out["center"]["lat"], 4), round(out["center"]["lng"], 4), out["zoom"]
     if (lat, lon, zoom) != (round(view.lat, 4), round(view.lon, 4), view.zoom):

@@ -7,12 +7,15 @@ the data folder too; callers must not modify what they get.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
+import folium
 import geopandas as gpd
 import streamlit as st
 
 from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
 from geo.core.timeline import incidents_in_window, state_at, window_mask
+from geo.render.assets import figure_of
 from geo.render.map import IncidentLayer, incident_layer
 from ui import loaders
 
@@ -62,3 +65,26 @@ def map_origin(default: tuple[float, float, int]) -> tuple[float, float, int]:
 
 def set_origin(origin: tuple[float, float, int]) -> None:
     st.session_state["map_origin"] = origin
+
+
+#: Inside the map's frame: the map fills the frame, whatever height the page gives the frame.
+_FILL_FRAME: Final[str] = ("<style>html,body{margin:0;overflow:hidden}"
+                           "#map_div{height:100vh!important}</style>")
+#: The map's frame on the page (streamlit-folium takes a fixed height in pixels).
+_FRAME: Final[str] = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+#: The page's content starts just under Streamlit's header (its default top margin is 6rem).
+_COMPACT_TOP: Final[str] = '[data-testid="stMainBlockContainer"]{padding-top:3.75rem}'
+
+
+def follow_window(fmap: folium.Map, offset_px: int, min_px: int = 420,
+                  compact_top: bool = True) -> None:
+    """Make the map the page's hero: its frame is as high as the window less ``offset_px``
+    (the page's header and controls), never under ``min_px``, and follows the window when it
+    is resized (Leaflet redraws itself on its frame's resize). ``compact_top`` trims the empty
+    band above the page's title."""
+    figure_of(fmap).header.add_child(folium.Element(_FILL_FRAME), name="fill_frame")
+    top = _COMPACT_TOP if compact_top else ""
+    st.html(f"<style>{top}{_FRAME}{{height:max({min_px}px,calc(100vh - {offset_px}px))"
+            "!important}</style>")

@@ -7,6 +7,7 @@ from typing import Final
 
 import streamlit as st
 
+from geo.core.dates import day_text
 from geo.core.view import MIN_DATE
 from geo.core.vocabulary import LANGUAGES, WINDOWS, window_label
 from ui import loaders, state
@@ -20,6 +21,18 @@ def _picked() -> None:
     """The user chose another date or window: the URL follows (and the event is dropped)."""
     state.update(date=st.session_state[DATE_KEY], window=st.session_state[WINDOW_KEY],
                  event=None)
+
+
+def no_data_note(day: dt.date) -> str | None:
+    """"No data after …" when ``day`` lies after the last day the record covers, else None."""
+    coverage = loaders.coverage()
+    through = coverage.data_through
+    if through is None or day <= through:
+        return None
+    searched = (f" (searched to {day_text(coverage.searched_through)})"
+                if coverage.searched_through else "")
+    return (f"No data after {day_text(through)}: the record{searched} ends there, so no "
+            f"incident or change after that day is shown; the layers are as last recorded.")
 
 
 def _lang_picked() -> None:
@@ -39,6 +52,10 @@ def render() -> None:
             help="The map shows every layer as it stood on this date.", key=DATE_KEY,
             on_change=_picked,
         )
+        st.caption(loaders.data_through())
+        note = no_data_note(view.date)
+        if note:
+            st.info(note)
         st.selectbox(
             "Incident window (ending on that date)", list(WINDOWS), format_func=window_label,
             key=WINDOW_KEY, on_change=_picked,

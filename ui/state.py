@@ -13,6 +13,7 @@ from typing import Any, Final, Generic, Protocol, Self, TypeVar
 import streamlit as st
 
 from geo.core.view import ViewState, field_names, parse_view, serialise_view
+from ui import loaders
 
 
 class Replaceable(Protocol):
@@ -62,7 +63,14 @@ class UrlState(Generic[S]):
 
 
 VIEW_KEYS: Final[frozenset[str]] = frozenset(field_names())
-_VIEW: Final[UrlState[ViewState]] = UrlState(VIEW_KEYS, "last_view_params", parse_view,
+
+
+def _parse(params: dict[str, str]) -> ViewState:
+    """The view of the URL; without a date, the last day the data cover."""
+    return parse_view(params, latest=loaders.coverage().data_through)
+
+
+_VIEW: Final[UrlState[ViewState]] = UrlState(VIEW_KEYS, "last_view_params", _parse,
                                              serialise_view)
 
 

@@ -24,6 +24,16 @@ from ui import loaders, mapview
 STORY_FILE: Final[str] = "story.json"
 MODES: Final[dict[str, str]] = {"story": "Story, step by step",
                                 "compare": "Positions side by side"}
+#: The story's map beside its caption: the map takes most of the width.
+COLUMNS: Final[list[int]] = [3, 1]
+
+
+def map_offset(presenting: bool) -> int:
+    """Pixels of the window above the story's map (header, toolbar, title) and under it: the
+    map takes the rest of the window's height."""
+    return 180 if presenting else 200
+
+
 #: Presenter layout: no sidebar or header, large high-contrast type, big buttons.
 PRESENTER_CSS: Final[str] = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],

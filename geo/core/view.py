@@ -44,6 +44,7 @@ MAX_ANN: Final[int] = 200
 
 
 def default_date() -> dt.date:
+    """The latest date a link may ask for: today."""
     return dt.date.today()
 
 
@@ -78,8 +79,13 @@ def _parse_float(value: Any, low: float, high: float) -> float | None:
     return number if low <= number <= high else None
 
 
-def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewState:
-    """Build a view from query parameters; each bad value falls back to its default."""
+def parse_view(params: Mapping[str, Any], today: dt.date | None = None,
+               latest: dt.date | None = None) -> ViewState:
+    """Build a view from query parameters; each bad value falls back to its default.
+
+    A link may ask for any date up to ``today``; without one (or with a bad one) the view opens
+    on ``latest``, the last day the data covers (today when unknown), so the default view shows
+    the most recent record rather than an empty window after it."""
     today = today or default_date()
 
     def get(key: str) -> str | None:
@@ -88,7 +94,7 @@ def parse_view(params: Mapping[str, Any], today: dt.date | None = None) -> ViewS
             value = value[-1] if value else None
         return None if value is None else str(value)
 
-    date = today
+    date = min(latest, today) if latest else today
     raw_date = get("date")
     if raw_date:
         try:

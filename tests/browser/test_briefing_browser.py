@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, map_frame
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, map_frame
 
 
 def test_presenter_mode(app_url: str, page) -> None:
@@ -68,3 +68,22 @@ def test_positions_side_by_side_are_synchronised(app_url: str, page) -> None:
     after = frame.evaluate(centres)
     assert after[0] != before[0] and after[0][1] == after[1][1]
     page.screenshot(path=str(ARTIFACTS / "briefing-side-by-side.png"), full_page=True)
+
+
+def _story_map_share(page, url: str) -> tuple[float, float]:
+    """The story map's share of the window's height and of the page's content width."""
+    page.goto(url)
+    map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for()
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    content = page.locator('[data-testid="stMainBlockContainer"]').evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }")
+    return box["height"] / page.viewport_size["height"], box["width"] / content
+
+
+def test_the_map_takes_most_of_the_screen(app_url: str, page) -> None:
+    tall, wide = _story_map_share(page, f"{app_url}/briefing?step=israel-proposal")
+    assert tall >= 0.7 and wide >= 0.7
+    page.screenshot(path=str(ARTIFACTS / "briefing-story.png"))
+    presenter = _story_map_share(page, f"{app_url}/briefing?step=israel-proposal&presenter=1")
+    assert presenter[0] > tall and presenter[0] >= 0.75 and presenter[1] >= 0.7

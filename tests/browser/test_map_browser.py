@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import ARTIFACTS, map_frame
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, TIMEOUT_MS, map_frame
+from tests.harness import local_context
 
 
 def _incident_count(page) -> int:
@@ -55,3 +58,65 @@ def test_clicking_a_timeline_event_sets_the_date(app_url: str, page) -> None:
     page.get_by_role("heading", name=re.compile("5 January 2026")).wait_for()
     assert "date=2026-01-05" in page.url
     page.screenshot(path=str(ARTIFACTS / "map-after-timeline-click.png"), full_page=True)
+
+
+def _map_box(page) -> dict:
+    map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for()
+    return page.locator(MAP_FRAME).first.bounding_box()
+
+
+def test_map_is_the_hero_and_follows_the_window(app_url: str, browser) -> None:
+    context = local_context(browser, viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(f"{app_url}/?date=2025-01-10")
+        box = _map_box(page)
+        assert box["height"] >= 0.65 * 1000 and box["width"] >= 1000
+        inner = map_frame(page).locator(".leaflet-container").first.bounding_box()
+        assert inner["height"] >= box["height"] - 2  # Leaflet fills its frame
+        page.screenshot(path=str(ARTIFACTS / "map-1500x1000.png"))
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.wait_for_function(  # the frame follows the window, not a fixed 600 px
+            f"() => {{ const f = document.querySelector('{MAP_FRAME}');"
+            " return f && Math.abs(f.getBoundingClientRect().height"
+            " - Math.max(420, innerHeight - 235)) < 2; }")
+        assert page.locator(MAP_FRAME).first.bounding_box()["height"] >= 0.65 * 720
+        frame = map_frame(page)
+        frame.locator(".leaflet-container").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "map-1280x720.png"))
+    finally:
+        context.close()
+
+
+def test_default_view_opens_on_the_last_day_of_data_with_incidents(app_url: str, page) -> None:
+    page.goto(app_url)
+    page.get_by_role("heading", name="The frontier as of 28 June 2026").wait_for()
+    assert _incident_count(page) > 0
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar.get_by_text("Data through 28 Jun 2026", exact=False)).to_be_visible()
+    page.goto(f"{app_url}/?date=2026-10-01")
+    page.get_by_role("heading", name="The frontier as of 01 October 2026").wait_for()
+    expect(page.locator('[data-testid="stMain"]').get_by_text(
+        re.compile("No data after 28 Jun 2026"))).to_be_visible()
+
+
+def test_charts_are_readable(app_url: str, page) -> None:
+    page.goto(f"{app_url}/?date=2025-09-16")
+    map_frame(page)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(charts).to_have_count(2)
+    for index in range(2):
+        chart = charts.nth(index)
+        chart.locator("svg").first.wait_for()
+        assert chart.bounding_box()["height"] > 150
+    track = charts.nth(0)
+    years = track.locator("[aria-roledescription='axis'] text").evaluate_all(
+        "texts => texts.map(t => t.textContent)")
+    assert any(re.search(r"20\d\d", text) for text in years)  # the axis names the years
+    expect(track.locator("[aria-roledescription='legend']")).to_have_count(1)
+    point = track.locator("[aria-roledescription='point'][aria-label*='Fifth round']").first
+    point.hover(force=True)
+    tooltip = page.locator("#vg-tooltip-element")
+    expect(tooltip).to_contain_text("Fifth round")  # the event's title on hover
+    page.screenshot(path=str(ARTIFACTS / "map-charts.png"), full_page=True)

@@ -143,8 +143,19 @@ def test_list_values_use_the_last_item():
     assert got.basemap == "offline"
 
 
-def test_default_date_is_today():
+def test_default_date_is_today_without_coverage():
     assert parse_view({}).date == dt.date.today()
+
+
+def test_default_date_is_the_last_day_the_data_cover():
+    latest, today = dt.date(2026, 6, 28), dt.date(2026, 12, 1)
+    assert parse_view({}, today=today, latest=latest).date == latest
+    assert parse_view({"date": "bad"}, today=today, latest=latest).date == latest
+    # An explicit later date (up to today) is kept: the page says there is no data after it.
+    later = parse_view({"date": "2026-10-01"}, today=today, latest=latest)
+    assert later.date == dt.date(2026, 10, 1)
+    # Coverage reaching past today (a clock set back) never opens a future view.
+    assert parse_view({}, today=dt.date(2026, 1, 1), latest=latest).date == dt.date(2026, 1, 1)
 
 
 @pytest.mark.parametrize(("window", "days"), [("7", 7), ("30", 30), ("365", 365), ("since", None)])
