@@ -14,7 +14,6 @@ from typing import Any, Final
 
 import geopandas as gpd
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
@@ -24,16 +23,21 @@ from pyproj import Transformer
 
 from geo.core import styles
 from geo.core.crs import WGS84
+from geo.core.labels import Bounds
+from geo.core.model import is_blank
 from geo.core.view import ViewState
-from geo.core.vocabulary import GROUP_ORDER, LABEL_MIN_ZOOM
+from geo.core.vocabulary import GROUP_ORDER
 from geo.export.layout import Preset, layout
 from geo.export.overlay import Overlay
 from geo.export.snapshot import Snapshot
+from geo.export.static_labels import draw_labels, view_labels
+from geo.export.static_terrain import draw_terrain
 
 MERCATOR: Final[str] = "EPSG:3857"
 #: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).
 RES_Z0: Final[float] = 2 * math.pi * 6_378_137 / 256
 _TO_MERCATOR = Transformer.from_crs(WGS84, MERCATOR, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(MERCATOR, WGS84, always_xy=True)
 #: Leaflet's default circle-marker radius (px), for point features whose style sets none.
 POINT_RADIUS: Final[float] = 10.0
 
@@ -77,11 +81,28 @@ class _Frame:
     ymax: float
     pixel: float
 
+    def bounds(self) -> Bounds:
+        """(west, south, east, north) in degrees."""
+        west, south = _TO_WGS84.transform(self.xmin, self.ymin)
+        east, north = _TO_WGS84.transform(self.xmax, self.ymax)
+        return west, south, east, north
+
     def clip(self, series: gpd.GeoSeries, margin_px: float = 40) -> gpd.GeoSeries:
         pad = margin_px * self.pixel
         clipped = series.clip_by_rect(self.xmin - pad, self.ymin - pad,
                                       self.xmax + pad, self.ymax + pad)
         return clipped
+
+
+def _mercator_xy(lon: float, lat: float) -> tuple[float, float]:
+    x, y = _TO_MERCATOR.transform(lon, lat)
+    return float(x), float(y)
+
+
+def label_scale(preset: Preset) -> float:
+    """Labels are the live map's size times this: a little larger where the preset sets its
+    type larger (the slide), never smaller."""
+    return max(1.0, preset.font ** 0.5)
 
 
 def _map_frame(view: ViewState, preset: Preset) -> _Frame:
@@ -130,9 +151,11 @@ def _draw_features(ax: Axes, frame: gpd.GeoDataFrame) -> None:
     if frame.empty:
         return
     keys = []
-    for row in frame.itertuples():
-        style = styles.feature_style(row.layer, row.status_on_date, bool(row.disputed_on_date))
-        keys.append((_geom_kind(row.geometry), json.dumps(style, sort_keys=True)))
+    for row in frame.to_dict("records"):
+        band = None if is_blank(row.get("limit_km")) else row["limit_km"]
+        style = styles.feature_style(row["layer"], row["status_on_date"],
+                                     bool(row["disputed_on_date"]), band_km=band)
+        keys.append((_geom_kind(row["geometry"]), json.dumps(style, sort_keys=True)))
     frame = frame.assign(_kind=[k[0] for k in keys], _style=[k[1] for k in keys])
     for kind in ("polygon", "line", "point"):
         part = frame[frame["_kind"] == kind]
@@ -174,17 +197,6 @@ def _draw_overlay(ax: Axes, overlay: Overlay, extent: _Frame) -> None:
                    edgecolors="#000000", linewidths=3 * PT_PER_PX, zorder=8)
 
 
-def _draw_place_labels(ax: Axes, places: gpd.GeoDataFrame, extent: _Frame, size: float) -> None:
-    """English place names right of their points, as the live map labels them."""
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-    for row in places.itertuples():
-        point = row.geometry.representative_point()
-        if extent.xmin < point.x < extent.xmax and extent.ymin < point.y < extent.ymax:
-            ax.text(point.x + 5 * extent.pixel, point.y, str(row.name), fontsize=size,
-                    ha="left", va="center", color="#222222", path_effects=halo, zorder=7,
-                    clip_on=True, parse_math=False)
-
-
 def _north_arrow(ax: Axes, size: float) -> None:
     ax.annotate("N", xy=(0.965, 0.95), xytext=(0.965, 0.85), xycoords="axes fraction",
                 ha="center", va="center", fontsize=size, fontweight="bold", zorder=9,
@@ -210,15 +222,18 @@ def draw_map(fig: Figure, snap: Snapshot, preset: Preset) -> None:
         spine.set_edgecolor("#666666")
 
     _draw_base(ax, _prepare(snap.base_features, extent))
+    size_scale = PT_PER_PX * label_scale(preset)
+    bounds = extent.bounds()
+    draw_terrain(ax, view.layers, _mercator_xy, (bounds[0], view.lat),
+                 extent.pixel * preset.scale, size_scale)
     shown = snap.shown_features
     for group in GROUP_ORDER:
-        _draw_features(ax, _prepare(shown[shown["group"] == group], extent))
+        if group != "places":  # a place is drawn as its label: its dot and name
+            _draw_features(ax, _prepare(shown[shown["group"] == group], extent))
     _draw_incidents(ax, snap.shown_incidents)
     if snap.overlay is not None:
         _draw_overlay(ax, snap.overlay, extent)
-    if "places" in view.layers and view.zoom >= LABEL_MIN_ZOOM and not preset.compact:
-        _draw_place_labels(ax, _prepare(shown[shown["group"] == "places"], extent), extent,
-                           8.25 * PT_PER_PX * 1.1 * fs)
+    draw_labels(ax, view_labels(snap, bounds), _mercator_xy, extent.pixel, size_scale)
     ax.set_xlim(extent.xmin, extent.xmax)
     ax.set_ylim(extent.ymin, extent.ymax)
     ax.set_xlabel("")

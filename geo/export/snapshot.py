@@ -19,8 +19,15 @@ import pandas as pd
 from geo.core.model import is_blank
 from geo.core.timeline import incidents_in_window, state_at, window_start
 from geo.core.view import PRESETS, ViewState, permalink
-from geo.core.vocabulary import FALL_OF_ASSAD, GROUP_LABELS, group_of, window_label
+from geo.core.vocabulary import (
+    FALL_OF_ASSAD,
+    GROUP_LABELS,
+    TERRAIN_GROUPS,
+    group_of,
+    window_label,
+)
 from geo.data.coverage import NO_COVERAGE, Coverage, data_through_text
+from geo.data.dem import DEM_CREDIT
 from geo.export.overlay import Overlay
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 
@@ -129,7 +136,9 @@ class Snapshot:
         found = credits_for(texts)
         if not self.shown_incidents.empty:
             found += [c for c in INCIDENT_CREDITS if c not in found]
-        if self.overlay is not None and self.overlay.credit:
+        if any(group in self.view.layers for group in TERRAIN_GROUPS):
+            found.append(DEM_CREDIT)
+        if self.overlay is not None and self.overlay.credit and self.overlay.credit not in found:
             found.append(self.overlay.credit)
         return found
 

@@ -21,6 +21,7 @@ from matplotlib.typing import RcKeyType
 from PIL import Image
 
 from geo.core import styles
+from geo.core.vocabulary import GROUP_LABELS
 from geo.export.layout import Box, Preset, layout
 from geo.export.map_layers import PT_PER_PX, dash_pattern, draw_map
 from geo.export.snapshot import CAVEAT, Snapshot
@@ -37,6 +38,11 @@ def _legend_handles(snap: Snapshot) -> tuple[list[Artist], list[str]]:
         handles.append(Patch(facecolor=to_rgba(area.colour, area.opacity),
                              edgecolor=area.colour))
         labels.append(area.label)
+    for group, style in styles.layer_legend_entries(snap.view.layers):
+        handles.append(Patch(facecolor=to_rgba(style.get("fillColor", style["color"]),
+                                               float(style.get("fillOpacity", 0.2))),
+                             edgecolor=style["color"], linewidth=2 * PT_PER_PX))
+        labels.append(GROUP_LABELS[group])
     for label, style in styles.legend_entries():
         handles.append(Line2D([0], [0], color=style["color"], linewidth=3 * PT_PER_PX,
                               linestyle=dash_pattern(style.get("dashArray"))))

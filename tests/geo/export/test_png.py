@@ -8,8 +8,10 @@ import io
 import numpy as np
 import pytest
 import zxingcpp
+from matplotlib.colors import to_rgb
 from PIL import Image
 
+from geo.core import styles
 from geo.export.layout import OUTPUT_PRESETS, box_pixels
 from geo.export.png import render_image, render_png
 from geo.export.snapshot import Snapshot
@@ -57,9 +59,10 @@ def test_legend_is_drawn_in_the_panel(preset: str, slide: Image.Image, a4: Image
     panel = _region(slide if preset == "slide" else a4, preset, "panel")
     legend_box = panel[: panel.shape[0] // 4]
     assert _non_white(legend_box) > 0.03
-    # The legend uses the live map's status colours (geo.core.styles).
-    in_force = np.array([0x1F, 0x4E, 0x9C])
-    assert (np.abs(legend_box.astype(int) - in_force).sum(axis=2) < 40).sum() > 20
+    # The legend's layer swatches are the live map's layer colours (geo.core.styles).
+    for group in ("lines_1974", "limitation", "golan"):
+        colour = np.array(to_rgb(styles.GROUP_COLORS[group])) * 255
+        assert (np.abs(legend_box.astype(int) - colour).sum(axis=2) < 40).sum() > 20, group
 
 
 @pytest.mark.parametrize("preset", ["slide", "a4"])
@@ -71,18 +74,17 @@ def test_qr_code_decodes_to_the_permalink(preset: str, snap: Snapshot,
     assert snap.permalink.startswith(BASE + "?date=2025-01-10&window=since")
 
 
-def test_status_colours_follow_the_date(snap_of: MakeSnap) -> None:
-    """The 1974 lines are drawn in force before 8 Dec 2024 and collapsed after it."""
+def test_status_dashes_follow_the_date(snap_of: MakeSnap) -> None:
+    """The 1974 lines keep their layer's colour; in force before 8 Dec 2024 they are solid,
+    collapsed after it dashed (less of the colour drawn)."""
     params = {"layers": "lines_1974", "window": "7"}
     before = snap_of({**params, "date": "2024-12-01"})
     after = snap_of({**params, "date": "2024-12-15"})
+    blue = tuple(int(c * 255) for c in to_rgb(styles.GROUP_COLORS["lines_1974"]))
 
-    def count(snapshot: Snapshot, colour: tuple[int, int, int]) -> int:
+    def count(snapshot: Snapshot, colour: tuple[int, ...]) -> int:
         pixels = _region(render_image(snapshot, "small"), "small", "map").astype(int)
         return int((np.abs(pixels - np.array(colour)).sum(axis=2) < 30).sum())
 
-    in_force, collapsed = (0x1F, 0x4E, 0x9C), (0x7A, 0x7A, 0x7A)
-    assert count(before, in_force) > 50
-    assert count(after, in_force) < count(before, in_force) / 10
-    assert count(after, collapsed) > count(before, collapsed)
-
+    assert count(after, blue) > 50
+    assert count(after, blue) < 0.85 * count(before, blue)
