@@ -46,6 +46,9 @@ def _rule(current: dt.date, x: alt.X) -> alt.Chart:
 
 #: SVG keeps every event a DOM element (clickable, readable by assistive tech and tests).
 SVG: Final[dict[str, Any]] = {"embedOptions": {"renderer": "svg", "actions": False}}
+#: The chart fills the width; its height is the plot's, with the axes and legend added
+#: (Streamlit's default, "fit", squeezes the plot to make room for them).
+FIT_WIDTH: Final[alt.AutoSizeParams] = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def timeline_chart(
@@ -69,7 +72,8 @@ def timeline_chart(
         .mark_point(filled=True, size=140, cursor="pointer")
         .encode(
             x=x,
-            y=alt.Y("kind:N", title=None, sort=kinds, axis=alt.Axis(labelFontSize=12)),
+            y=alt.Y("kind:N", title=None, sort=kinds,
+                    axis=alt.Axis(labelFontSize=12, labelLimit=200)),
             color=alt.Color("kind:N", scale=alt.Scale(domain=kinds),
                             legend=alt.Legend(orient="bottom", title="Kind of event",
                                               labelFontSize=12, columns=6)),
@@ -82,7 +86,8 @@ def timeline_chart(
         .add_params(pick)
     )
     return (dots + _rule(current, x)).properties(
-        height=200, title="Negotiation track (click an event to set the date)", usermeta=SVG
+        height=180, title="Negotiation track (click an event to set the date)", usermeta=SVG,
+        autosize=FIT_WIDTH,
     )
 
 
@@ -111,7 +116,8 @@ def weekly_chart(
         )
     )
     rule = _rule(current, _x("date:T", start, end))
-    return (bars + rule).properties(height=200, title="Incidents per week", usermeta=SVG)
+    return (bars + rule).properties(height=160, title="Incidents per week", usermeta=SVG,
+                                    autosize=FIT_WIDTH)
 
 
 def picked_id(selection_state: Any) -> str | None:

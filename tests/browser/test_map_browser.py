@@ -110,13 +110,17 @@ def test_charts_are_readable(app_url: str, page) -> None:
         chart = charts.nth(index)
         chart.locator("svg").first.wait_for()
         assert chart.bounding_box()["height"] > 150
+        # The plot itself, not only the element: its y axis spans the chart's height.
+        axis = chart.locator("[aria-roledescription='axis'][aria-label^='Y-axis']").first
+        assert axis.bounding_box()["height"] > 120
     track = charts.nth(0)
     years = track.locator("[aria-roledescription='axis'] text").evaluate_all(
         "texts => texts.map(t => t.textContent)")
     assert any(re.search(r"20\d\d", text) for text in years)  # the axis names the years
     expect(track.locator("[aria-roledescription='legend']")).to_have_count(1)
     point = track.locator("[aria-roledescription='point'][aria-label*='Fifth round']").first
+    track.scroll_into_view_if_needed()
     point.hover(force=True)
     tooltip = page.locator("#vg-tooltip-element")
     expect(tooltip).to_contain_text("Fifth round")  # the event's title on hover
-    page.screenshot(path=str(ARTIFACTS / "map-charts.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "map-charts.png"))

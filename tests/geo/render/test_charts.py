@@ -45,7 +45,7 @@ def test_track_names_years_kinds_and_titles(make_timeline_entry) -> None:
     assert dots["color"]["legend"]["title"] == "Kind of event"  # kinds have a legend
     assert "agreement" in dots["color"]["scale"]["domain"]
     assert {"field": "title", "title": "Event", "type": "nominal"} in dots["tooltip"]
-    assert spec["height"] >= 150
+    assert spec["height"] >= 150 and spec["autosize"]["type"] == "fit-x"  # the plot's height
 
 
 def test_weekly_chart_has_a_readable_height_and_axes() -> None:
@@ -53,6 +53,6 @@ def test_weekly_chart_has_a_readable_height_and_axes() -> None:
     chart = weekly_chart(incidents, dt.date(2025, 1, 10), dt.date(2024, 6, 1),
                          dt.date(2026, 2, 1))
     bars = _layers(chart)[0]["encoding"]
-    assert chart.to_dict()["height"] >= 150
+    assert chart.to_dict()["height"] >= 150 and chart.to_dict()["autosize"]["type"] == "fit-x"
     assert bars["x"]["axis"]["format"] == "%b %Y"
     assert bars["y"]["title"] == "Incidents per week"
