@@ -47,8 +47,9 @@ TERRAIN_CSS: Final[str] = (
 
 
 class TerrainPanes(ScriptElement):
-    """The panes of the terrain and of the offline basemap, and the hatch pattern of the area
-    without terrain. Added to the map before any layer that uses them."""
+    """The panes of the terrain and of the offline basemap, the hatch pattern of the area
+    without terrain, and ``L.terrainFile(url, read)``, which fetches each terrain file once per
+    page. Added to the map before any layer that uses them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -58,6 +59,16 @@ class TerrainPanes(ScriptElement):
                 var pane = map.getPane(name) || map.createPane(name);
                 pane.style.zIndex = panes[name]; pane.style.pointerEvents = 'none';
             });
+            // One fetch per file and page: a map drawn again (a date change) reuses what the
+            // page already read; the HTTP cache may serve it anyway (names carry a hash).
+            var files = window.terrainFiles = window.terrainFiles || {};
+            L.terrainFile = function(url, read) {
+                if (!files[url]) files[url] = fetch(url, {cache: 'force-cache'}).then(function(r) {
+                    if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+                    return read(r);
+                }).catch(function(e) { delete files[url]; throw e; });
+                return files[url];
+            };
             if (!document.getElementById('no-terrain-hatch')) {
                 var holder = document.createElement('div');
                 holder.innerHTML = '<svg width="0" height="0" style="position:absolute" '
@@ -127,10 +138,8 @@ class ContourLayer(ScriptElement):
             function load() {
                 if (started) return;
                 started = true;
-                fetch({{ this.url|tojson }}, {cache: 'force-cache'}).then(function(r) {
-                    if (!r.ok) throw new Error('contours: HTTP ' + r.status);
-                    return r.json();
-                }).then(draw).catch(function(e) { started = false; console.error(e); });
+                L.terrainFile({{ this.url|tojson }}, function(r) { return r.json(); })
+                    .then(draw).catch(function(e) { started = false; console.error(e); });
             }
             group.on('add', load);
             if (group._map) load();
@@ -213,20 +222,19 @@ class ElevationReadout(ScriptElement):
             }
             function load() {
                 state = 'loading';
-                fetch({{ this.url|tojson }}, {cache: 'force-cache'}).then(function(r) {
-                    if (!r.ok) throw new Error('elevation: HTTP ' + r.status);
-                    return r.blob();
-                }).then(function(blob) {
-                    return createImageBitmap(blob, {colorSpaceConversion: 'none',
-                                                    premultiplyAlpha: 'none'});
-                }).then(function(bitmap) {
-                    var canvas = document.createElement('canvas');
-                    canvas.width = bitmap.width; canvas.height = bitmap.height;
-                    var ctx = canvas.getContext('2d', {willReadFrequently: true});
-                    ctx.drawImage(bitmap, 0, 0);
-                    data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-                    state = 'ready'; refresh();
-                }).catch(function(e) { state = 'failed'; console.error(e); refresh(); });
+                L.terrainFile({{ this.url|tojson }}, function(r) {
+                    return r.blob().then(function(blob) {
+                        return createImageBitmap(blob, {colorSpaceConversion: 'none',
+                                                        premultiplyAlpha: 'none'});
+                    }).then(function(bitmap) {
+                        var canvas = document.createElement('canvas');
+                        canvas.width = bitmap.width; canvas.height = bitmap.height;
+                        var ctx = canvas.getContext('2d', {willReadFrequently: true});
+                        ctx.drawImage(bitmap, 0, 0);
+                        return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+                    });
+                }).then(function(pixels) { data = pixels; state = 'ready'; refresh(); })
+                  .catch(function(e) { state = 'failed'; console.error(e); refresh(); });
             }
             function text(lng, lat) {
                 last = [lng, lat];
