@@ -210,3 +210,33 @@ def test_open_store_follows_database_url(postgis_url: str, tmp_path: Path,
     assert isinstance(store.open_store(), store.GpkgStore)
     monkeypatch.setenv(store.URL_VAR, postgis_url)
     assert isinstance(store.open_store(), PostgisStore)
+
+
+def test_least_privilege_role_from_the_readme(postgis, postgis_url: str, incidents) -> None:
+    """The README's role: the owner migrates; the app's role reads and writes rows only."""
+    PostgisStore(postgis_url)  # migrated by the owner
+    database = postgis_url.split("@/")[1].split("?")[0]
+    for statement in (
+        "DO $$ BEGIN CREATE ROLE golan_app LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
+        "END $$",
+        f"REVOKE ALL ON DATABASE {database} FROM PUBLIC",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT CONNECT ON DATABASE {database} TO golan_app",
+        "GRANT USAGE ON SCHEMA public TO golan_app",
+        "GRANT SELECT ON schema_migrations, zones TO golan_app",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON datasets, incidents TO golan_app",
+        "GRANT SELECT, INSERT ON annotations TO golan_app",
+    ):
+        postgis.sql(database, statement)
+    app_url = postgis_url.replace(f"//{postgis.user}@", "//golan_app@")
+    app = PostgisStore(app_url)  # nothing to migrate: no schema right needed
+    assert app.save_dataset("shared", incidents, None) == 1
+    assert app.load_dataset("shared")[1] == 1
+    assert app.save_annotation(note(), None).version == 1
+    assert app.delete_dataset("shared", 1) is True
+    with app.engine.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                                   match="must be owner"):
+        conn.execute(sa.text("DROP TABLE annotations"))
+    with app.engine.begin() as conn, pytest.raises(sa.exc.ProgrammingError,
+                                                   match="permission denied"):
+        conn.execute(sa.text("UPDATE annotations SET note = 'rewritten'"))
