@@ -15,6 +15,7 @@ from geo.core.view import parse_view
 from geo.data.loaders import load_all
 from geo.export import browser
 from geo.export.html_map import render_html
+from geo.export.layout import OUTPUT_PRESETS, box_pixels
 from geo.export.snapshot import make_snapshot
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import DATA_DIR
@@ -90,3 +91,21 @@ def test_export_page_downloads_with_meaningful_names(app_url: str, page,
     html.value.save_as(saved)
     assert "<script src=" not in saved.read_text(encoding="utf-8")
     page.screenshot(path=str(ARTIFACTS / "export-page.png"), full_page=True)
+
+
+def test_exported_png_follows_the_label_language(app_url: str, page, tmp_path: Path) -> None:
+    """The PNG downloaded from the export page in English and in Arabic (saved to
+    test-artifacts/export-download-<lang>.png): the slide size, its labels in the language."""
+    maps = {}
+    for lang in ("en", "ar"):
+        page.goto(f"{app_url}/export?date=2026-01-20&window=30&lang={lang}")
+        page.get_by_role("button", name="Render the playback GIF").wait_for()
+        with page.expect_download() as png:
+            page.get_by_role("button", name="Download PNG").click()
+        target = ARTIFACTS / f"export-download-{lang}.png"
+        png.value.save_as(target)
+        image = Image.open(target).convert("RGB")
+        assert image.size == (1920, 1080)
+        maps[lang] = np.asarray(image.crop(box_pixels(OUTPUT_PRESETS["slide"], "map")))
+    changed = np.abs(maps["en"].astype(int) - maps["ar"].astype(int)).sum(axis=2) > 60
+    assert 0.001 < changed.mean() < 0.2  # the labels differ, the map under them does not
