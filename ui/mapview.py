@@ -14,20 +14,21 @@ import geopandas as gpd
 import streamlit as st
 
 from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
-from geo.core.timeline import incidents_in_window, state_at, window_mask
+from geo.core.timeline import StateLookup, incidents_in_window, state_lookup, window_mask
 from geo.render.assets import figure_of
 from geo.render.map import IncidentLayer, incident_layer
 from ui import loaders
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _features_on(folder: str, day: str) -> gpd.GeoDataFrame:
-    return state_at(loaders.layers().data, day)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _states(folder: str) -> StateLookup:
+    return state_lookup(loaders.layers().data)
 
 
 def features_on(day: str) -> gpd.GeoDataFrame:
-    """Every layer feature that holds on ``day`` (ISO), with its status that day."""
-    return _features_on(loaders.data_dir(), day)
+    """Every layer feature that holds on ``day`` (ISO), with its status that day: a lookup in
+    the states computed once per data folder."""
+    return _states(loaders.data_dir()).at(day)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

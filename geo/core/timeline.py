@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -49,6 +51,41 @@ def state_at(features: gpd.GeoDataFrame, day: dt.date | str) -> gpd.GeoDataFrame
     out["disputed_on_date"] = [s[1] for s in states]
     out["status_note"] = [s[2] for s in states]
     return out
+
+
+def change_days(features: gpd.GeoDataFrame) -> tuple[str, ...]:
+    """Every day (as compared by :func:`state_at`) on which a feature starts, ends or changes
+    status, in order. Between two of them every feature's state stays the same."""
+    days = set(features["valid_from"].astype(str))
+    days |= set(features["valid_to"].dropna().astype(str))
+    for changes in features["status_changes"]:
+        days |= {str(change.get("date", "")) for change in changes}
+    return tuple(sorted(days))
+
+
+def state_day(days: Sequence[str], day: dt.date | str) -> str:
+    """The last of ``days`` on or before ``day`` ("" before the first): :func:`state_at` gives
+    the same frame on both."""
+    index = bisect_right(days, _iso(day))
+    return days[index - 1] if index else ""
+
+
+@dataclass(frozen=True)
+class StateLookup:
+    """:func:`state_at` computed once per interval between change days: the state at a date
+    is a lookup. Callers must not modify the frames."""
+
+    days: tuple[str, ...]
+    states: Mapping[str, gpd.GeoDataFrame]
+
+    def at(self, day: dt.date | str) -> gpd.GeoDataFrame:
+        return self.states[state_day(self.days, day)]
+
+
+def state_lookup(features: gpd.GeoDataFrame) -> StateLookup:
+    """Every state the features pass through, keyed by the day it starts."""
+    days = change_days(features)
+    return StateLookup(days, {day: state_at(features, day) for day in ("", *days)})
 
 
 def window_start(end: dt.date, days: int | None) -> dt.date:

@@ -13,13 +13,14 @@ from geo.core.timeline import (
     entry_index,
     incidents_in_window,
     state_at,
+    state_lookup,
     status_on,
     step,
     weekly_counts,
     window_start,
 )
 from geo.core.vocabulary import FALL_OF_ASSAD
-from geo.data.loaders import load_feature_collection, load_timeline
+from geo.data.loaders import DATA_DIR, load_all, load_feature_collection, load_timeline
 
 COLLAPSE = {"date": "2024-12-08", "status": "collapsed", "disputed": True,
             "note": "Israel declared the agreement collapsed."}
@@ -259,3 +260,23 @@ def test_weekly_counts_uses_no_deprecated_pandas_api(incidents):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert weekly_counts(incidents)["count"].sum() == len(incidents)
+
+
+def _around(days) -> list[str]:
+    """Every change day, the days either side, and far before and after."""
+    out = {"1900-01-01", "2099-12-31"}
+    for day in days:
+        when = dt.date.fromisoformat(day[:10]) if len(day) >= 10 else None
+        out.add(day)
+        if when:
+            out |= {(when + dt.timedelta(days=d)).isoformat() for d in (-1, 1)}
+    return sorted(out)
+
+
+@pytest.mark.parametrize("source", ["fixture", "data"])
+def test_state_lookup_gives_what_state_at_gives(features, source) -> None:
+    layers = features if source == "fixture" else load_all(DATA_DIR)["layers"].data
+    lookup = state_lookup(layers)
+    assert len(lookup.days) >= (3 if source == "fixture" else 10)
+    for day in [*_around(lookup.days), dt.date(2025, 9, 16)]:
+        pd.testing.assert_frame_equal(lookup.at(day), state_at(layers, day))
