@@ -41,7 +41,8 @@ TERRAIN_CSS: Final[str] = (
     ".no-terrain{fill:url(#no-terrain-hatch)}"
     ".no-terrain-label,.contour-label{font:11px sans-serif;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
-    ".no-terrain-label{color:#444;font-style:italic}"
+    ".no-terrain-label span{color:#333;font-style:italic;background:rgba(255,255,255,.85);"
+    "padding:1px 4px;border-radius:2px}"
     f".contour-label{{color:{CONTOUR_COLOUR};font-weight:600}}</style>"
 )
 
@@ -176,8 +177,10 @@ class NoTerrainArea(ScriptElement):
                                                   iconSize: null, iconAnchor: [-6, 8]})});
             var layer = L.layerGroup([area, label]);
             function place() {
+                // Near the top of the view, clear of the labels about its middle.
                 var v = map.getBounds(), lon = Math.max(d[2], v.getWest());
-                var lat = Math.min(Math.max(v.getCenter().lat, b[1]), b[3]);
+                var top = v.getNorth() - 0.12 * (v.getNorth() - v.getSouth());
+                var lat = Math.min(Math.max(top, b[1]), b[3]);
                 label.setLatLng([lat, lon]);
             }
             function sync() {
