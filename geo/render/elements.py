@@ -71,7 +71,13 @@ class GeoJsonLayer(DataElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+        {%- if this.source is none %}
+        var {{ this.get_name() }}_data = {{ this.data_json }};
+        {%- endif %}
+        var {{ this.get_name() }} = L.geoJson({{ (this.source or this).get_name() }}_data, {
+            {%- if this.only is not none %}
+            filter: function(f) { return {{ this.only|tojson }}.indexOf(f.id) >= 0; },
+            {%- endif %}
             {%- if this.pane %}
             pane: {{ this.pane|tojson }},
             {%- endif %}
@@ -95,10 +101,15 @@ class GeoJsonLayer(DataElement):
     """)
 
     def __init__(self, data: dict[str, Any], circles: bool = False,
-                 data_json: str | None = None, pane: str | None = None) -> None:
-        super().__init__(data, data_json)
+                 data_json: str | None = None, pane: str | None = None,
+                 source: GeoJsonLayer | None = None, only: list[str] | None = None) -> None:
+        super().__init__(data, "" if source is not None else data_json)
         self._name = "GeoJsonLayer"
         self.circles = circles
+        #: Draw the data of a layer earlier on the page (not sent again); ``only``: draw only
+        #: the features with these ids (``data`` holds them, the page's data may hold more).
+        self.source = source
+        self.only = only
         #: A Leaflet pane to draw in (the offline basemap's, under the terrain), or the default.
         self.pane = pane
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",

@@ -210,13 +210,16 @@ def build_map(
             "group", group_rows, tolerance, partial(rows_payload, tolerance=tolerance)
         )
         placed = uncertainty_circles(payload["features"])
-        if placed:  # positions: their location-uncertainty circles, under the markers
-            fg.add_child(GeoJsonLayer(feature_collection(placed), circles=True))
         if group == "places":  # a place is its label (dot and name), with its popup
             pops = {f["id"]: f["properties"]["pop"] for f in payload["features"]}
             fg.add_child(LabelLayer(labels.get(group, []), pops))
         else:
-            fg.add_child(GeoJsonLayer(payload, data_json=text))
+            under = None
+            if placed:  # positions: their location-uncertainty circles, under the markers
+                under = GeoJsonLayer(feature_collection(placed), circles=True, data_json=text,
+                                     only=[f["id"] for f in placed])
+                fg.add_child(under)
+            fg.add_child(GeoJsonLayer(payload, data_json=text, source=under))
             fg.add_child(LabelLayer(labels.get(group, [])))
         fg.add_child(LayerAttribution(credits_for(row["attribution"] for row in group_rows)))
         fmap.add_child(fg)
@@ -231,9 +234,10 @@ def build_map(
             fg.add_child(ZoomLevelsLayer(layer.data or [], fmap.get_name(), layer.json))
         else:
             data = layer.data or feature_collection([])
-            fg.add_child(GeoJsonLayer(data, data_json=layer.json))
+            markers = GeoJsonLayer(data, data_json=layer.json)
+            fg.add_child(markers)
             circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
-            circles.add_child(GeoJsonLayer(data, circles=True, data_json=layer.json))
+            circles.add_child(GeoJsonLayer(data, circles=True, source=markers))
             circles.add_child(ShowAtZoom(fmap.get_name(), UNCERTAINTY_MIN_ZOOM))
             fmap.add_child(circles)
 
