@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -56,23 +59,58 @@ class Dataset:
 # Cached boundary
 
 
-@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
-def _import_cached(digest: str, filename: str, _data: bytes,
-                   _progress: Progress | None = None) -> tuple[ImportResult | None, str]:
-    try:
-        return import_incidents(_data, filename, progress=_progress), ""
-    except IncidentImportError as exc:
-        return None, str(exc)
+#: What an import gives the page: the result, or None and a clear error message.
+ImportOutcome = tuple[ImportResult | None, str]
 
 
-def import_upload(data: bytes, filename: str,
-                  progress: Progress | None = None) -> tuple[ImportResult | None, str]:
+class _Imports:
+    """Imports of this process by (SHA-256 of the bytes, file name): the last eight, for an
+    hour. A plain store, not a cached function, so that the import can draw its progress bar
+    (elements drawn inside a cached function would be replayed on every cache hit)."""
+
+    def __init__(self, entries: int = 8, seconds: float = 3600.0) -> None:
+        self._entries, self._seconds = entries, seconds
+        self._done: OrderedDict[tuple[str, str], tuple[float, ImportOutcome]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> ImportOutcome | None:
+        with self._lock:
+            hit = self._done.get(key)
+            if hit is None or time.monotonic() - hit[0] > self._seconds:
+                self._done.pop(key, None)
+                return None
+            self._done.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple[str, str], outcome: ImportOutcome) -> None:
+        with self._lock:
+            self._done[key] = (time.monotonic(), outcome)
+            while len(self._done) > self._entries:
+                self._done.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _imports() -> _Imports:
+    return _Imports()
+
+
+def import_upload(data: bytes, filename: str, progress: Progress | None = None) -> ImportOutcome:
     """Import uploaded bytes: (result, "") or (None, a clear error message). Never raises.
-    ``progress`` (left out of the cache key) is told the records read."""
+    ``progress`` is told the records read (when the file is not imported already)."""
     digest = hashlib.sha256(data).hexdigest() if isinstance(data, (bytes, bytearray)) else ""
+    name = display_name(filename)
     if not digest:
-        return None, f"{display_name(filename)}: expected the bytes of a file."
-    return _import_cached(digest, display_name(filename), bytes(data), progress)
+        return None, f"{name}: expected the bytes of a file."
+    done = _imports().get((digest, name))
+    if done is not None:
+        return done
+    try:
+        outcome: ImportOutcome = (
+            import_incidents(bytes(data), name, int(MAX_UPLOAD_MB * 1_000_000), progress), "")
+    except IncidentImportError as exc:
+        outcome = (None, str(exc))
+    _imports().put((digest, name), outcome)
+    return outcome
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
