@@ -45,6 +45,7 @@ from geo.render.payloads import (
     json_text,
     layer_payload,
     rows_payload,
+    tolerance_m,
 )
 from geo.render.static_files import STATIC_URL
 from geo.render.terrain_build import terrain_manifest
@@ -55,9 +56,13 @@ from geo.render.terrain_map import (
     add_terrain_layers,
 )
 
-SIMPLIFY: Final[dict[str, float]] = {
-    "countries": 0.0003, "governorates": 0.0003, "districts": 0.0003, "golan": 0.0001,
-    "proposals": 0.0003, "demands": 0.0003,
+#: Simplification per layer group, in screen pixels at the map's first zoom (metres:
+#: geo.render.payloads.tolerance_m); the 1974 lines, the Area of Separation and the Areas of
+#: Limitation are sent whole (coordinates rounded to 0.1 m), so that the lines stay on the
+#: areas' edges at every zoom.
+SIMPLIFY_PX: Final[dict[str, float]] = {
+    "countries": 0.5, "governorates": 0.5, "districts": 0.5, "golan": 0.1,
+    "proposals": 0.25, "demands": 0.25,
 }
 #: Incident location uncertainty circles are drawn from this zoom on.
 UNCERTAINTY_MIN_ZOOM: Final[int] = 11
@@ -151,20 +156,22 @@ def with_elevations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool) -> folium.FeatureGroup:
+def _offline_base(rows: Sequence[Mapping[str, Any]], show: bool, zoom: float
+                  ) -> folium.FeatureGroup:
     base = folium.FeatureGroup(name=OFFLINE_LABEL, overlay=False, control=True, show=show)
     ref = [{**row, "status_on_date": "reference", "disputed_on_date": False} for row in rows
            if row["layer"] == "country" or str(row["id"]).startswith("gov_")]
+    tolerance = tolerance_m(zoom, SIMPLIFY_PX["countries"])
 
     def build(ref: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        payload = rows_payload(ref, tolerance=0.0003)
+        payload = rows_payload(ref, tolerance=tolerance)
         for feat in payload["features"]:
             is_country = feat["id"].startswith("country_")
             feat["properties"]["style"] = {**styles.offline_base_style(is_country),
                                            "interactive": False}
         return payload
 
-    payload, text = layer_payload("offline", ref, 0.0003, build)
+    payload, text = layer_payload("offline", ref, tolerance, build)
     base.add_child(GeoJsonLayer(payload, data_json=text, pane=BASEMAP_PANE))
     base.add_child(LayerAttribution(credits_for(row["attribution"] for row in ref)))
     return base
@@ -185,7 +192,7 @@ def build_map(
     terrain = terrain_manifest()  # StaticBuildMissing (run make setup) when not built
     fmap.add_child(TerrainPanes())
     rows = with_elevations(features.to_dict("records"))  # once: cheaper than per-group frames
-    fmap.add_child(_offline_base(rows, view.basemap == OFFLINE))
+    fmap.add_child(_offline_base(rows, view.basemap == OFFLINE, spec.origin[2]))
     figure_of(fmap).header.add_child(folium.Element(MAP_CSS))
     for key, (name, url, attr) in TILES.items():
         folium.TileLayer(
@@ -205,7 +212,7 @@ def build_map(
         if not group_rows:
             continue
         fg = folium.FeatureGroup(name=GROUP_LABELS[group], show=group in view.layers)
-        tolerance = SIMPLIFY.get(group, 0.0)
+        tolerance = tolerance_m(spec.origin[2], SIMPLIFY_PX.get(group, 0.0))
         payload, text = layer_payload(
             "group", group_rows, tolerance, partial(rows_payload, tolerance=tolerance)
         )

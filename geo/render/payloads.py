@@ -7,16 +7,22 @@ not change.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, Final
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from jinja2.utils import htmlsafe_json_dumps
+from pyproj import Transformer
 from shapely.geometry import mapping
 
 from geo.core import styles
+from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.model import is_blank
 from geo.render.popups import feature_popup, feature_tooltip, incident_popup, incident_tooltip
 
@@ -33,10 +39,37 @@ def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
 #: Simplified geometries as GeoJSON, per (feature id, tolerance): the geometry they were made
 #: from and its mapping. A feature's geometry does not change with the date, only its status,
 #: so a date change reuses them (checked: same object, or exactly equal coordinates).
-_SIMPLIFIED: OrderedDict[tuple[str, float], tuple[Any, dict[str, Any]]] = OrderedDict()
+_SIMPLIFIED: OrderedDict[tuple[str, float, tuple[str, ...]], tuple[Any, dict[str, Any]]] = (
+    OrderedDict()
+)
 _SIMPLIFIED_MAX: Final[int] = 4096
 #: Guards the two memos of this module (Streamlit runs sessions in threads).
 _MEMO_LOCK = threading.Lock()
+#: Polygons simplified together, as one coverage, so that neighbours keep one shared edge
+#: (no gap, no overlap): features whose id starts with one of a family's prefixes.
+COVERAGES: Final[tuple[tuple[str, ...], ...]] = (
+    ("aos_", "aol_"), ("gov_",), ("district_",), ("country_",),
+)
+#: Decimal places of the coordinates sent: 1e-6 degree is about 0.1 m, a fifth of a pixel at
+#: the highest zoom; shared vertices round alike, so shared edges stay shared.
+DECIMALS: Final[int] = 6
+#: Metres per screen pixel at zoom 0 at the latitude of the Golan (33° N).
+_M_PER_PX_Z0: Final[float] = 156_543.03 * math.cos(math.radians(33.0))
+_TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+_TO_WGS84 = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+
+
+def tolerance_m(zoom: float, pixels: float) -> float:
+    """Metres that ``pixels`` screen pixels cover at ``zoom``: the simplification a layer
+    drawn from that zoom can take unseen."""
+    return pixels * _M_PER_PX_Z0 / 2 ** zoom
+
+
+def _projected(geoms: Sequence[Any], transformer: Transformer) -> np.ndarray:
+    def move(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    return np.asarray(shapely.transform(np.asarray(geoms, dtype=object), move))
 
 
 def _same_geometries(cached: Sequence[Any], given: Sequence[Any]) -> bool:
@@ -45,21 +78,72 @@ def _same_geometries(cached: Sequence[Any], given: Sequence[Any]) -> bool:
     )
 
 
-def _geometry_json(feature_id: str, geom: Any, tolerance: float) -> dict[str, Any]:
-    if not tolerance or geom.geom_type in ("Point", "MultiPoint"):
-        return mapping(geom)
-    key = (feature_id, tolerance)
+def _family(feature_id: str) -> int | None:
+    return next((k for k, prefixes in enumerate(COVERAGES)
+                 if feature_id.startswith(prefixes)), None)
+
+
+def simplified(features: Sequence[tuple[str, Any]], tolerance: float) -> list[Any]:
+    """The geometries of ``(id, geometry)`` pairs simplified by ``tolerance`` metres in
+    :data:`METRIC_CRS` (0: as they are), with coordinates rounded to :data:`DECIMALS`.
+    Polygons of one of :data:`COVERAGES` are simplified together
+    (``shapely.coverage_simplify``); other lines and polygons alone, keeping their topology."""
+    geoms = [g for _, g in features]
+    out = list(geoms)
+    if tolerance > 0:
+        polygonal = [g is not None and g.geom_type in ("Polygon", "MultiPolygon") for g in geoms]
+        groups: dict[int | None, list[int]] = {}
+        for index, (fid, geom) in enumerate(features):
+            if geom is not None and geom.geom_type not in ("Point", "MultiPoint"):
+                groups.setdefault(_family(fid) if polygonal[index] else None, []).append(index)
+        for family, members in groups.items():
+            metric = _projected([geoms[i] for i in members], _TO_METRIC)
+            if family is None:
+                done = shapely.simplify(metric, tolerance, preserve_topology=True)
+            else:
+                # Visvalingam-Whyatt: at twice the tolerance it keeps about as many vertices
+                # as Douglas-Peucker at the tolerance.
+                done = shapely.coverage_simplify(metric, 2 * tolerance)
+            for i, geom in zip(members, _projected(list(done), _TO_WGS84), strict=True):
+                out[i] = geom
+    return [None if g is None else shapely.transform(g, lambda xy: np.round(xy, DECIMALS))
+            for g in out]
+
+
+def _geometry_json(key: tuple[str, float, tuple[str, ...]], geom: Any,
+                   made: Callable[[], Any]) -> dict[str, Any]:
+    """The GeoJSON of ``made()`` (``geom`` simplified), memoised per id, tolerance and the
+    coverage it was simplified with."""
     with _MEMO_LOCK:
         hit = _SIMPLIFIED.get(key)
         if hit is not None and _same_geometries([hit[0]], [geom]):
             _SIMPLIFIED.move_to_end(key)
             return hit[1]
-    out = mapping(geom.simplify(tolerance, preserve_topology=True))
+    out = mapping(made())
     with _MEMO_LOCK:
         _SIMPLIFIED[key] = (geom, out)
         if len(_SIMPLIFIED) > _SIMPLIFIED_MAX:
             _SIMPLIFIED.popitem(last=False)
     return out
+
+
+def geometries_json(rows: Sequence[Mapping[str, Any]], tolerance: float) -> list[dict[str, Any]]:
+    """The GeoJSON geometries of rows simplified as :func:`simplified` does (memoised: a date
+    change reuses them)."""
+    pairs = [(str(row["id"]), row["geometry"]) for row in rows]
+    made: list[Any] = []
+
+    def nth(index: int) -> Any:
+        if not made:
+            made.extend(simplified(pairs, tolerance))
+        return made[index]
+
+    families: dict[int | None, tuple[str, ...]] = {}
+    for fid, _ in pairs:
+        families[_family(fid)] = (*families.get(_family(fid), ()), fid)
+    return [_geometry_json((fid, tolerance, families[family] if family is not None else ()),
+                           geom, partial(nth, i))
+            for i, (fid, geom) in enumerate(pairs) for family in [_family(fid)]]
 
 
 #: Feature layers already built (payload and JSON text), per kind, tolerance and the content of
@@ -104,12 +188,13 @@ def uncertainty_radius_m(geo_precision: Any) -> int:
     return styles.PRECISION_RADIUS_M[1 if is_blank(geo_precision) else int(geo_precision)]
 
 
-def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> dict[str, Any]:
+def rows_payload(rows: Sequence[Mapping[str, Any]], tolerance: float = 0.0) -> dict[str, Any]:
     """A FeatureCollection of layer features given as rows (``to_dict("records")`` of a frame
     from :func:`geo.core.timeline.state_at`), with tooltip, popup, label and style; features
-    with a ``geo_precision`` (positions) also carry the radius of their uncertainty circle."""
+    with a ``geo_precision`` (positions) also carry the radius of their uncertainty circle.
+    Geometries are simplified by ``tolerance`` metres (:func:`simplified`)."""
     out = []
-    for row in rows:
+    for row, geometry in zip(rows, geometries_json(rows, tolerance), strict=True):
         extra = ({} if is_blank(row.get("geo_precision"))
                  else {"r_m": uncertainty_radius_m(row["geo_precision"])})
         out.append({
@@ -128,7 +213,7 @@ def rows_payload(rows: Iterable[Mapping[str, Any]], tolerance: float = 0.0) -> d
                 },
                 **extra,
             },
-            "geometry": _geometry_json(str(row["id"]), row["geometry"], tolerance),
+            "geometry": geometry,
         })
     return feature_collection(out)
 
