@@ -22,16 +22,23 @@ cols[1].metric("Matching the filters", f"{len(shown):,}")
 cols[2].metric("Reported fatalities", f"{int(shown['fatalities'].sum(skipna=True)):,}")
 cols[3].metric("In the Area of Separation", f"{int(shown['in_aos'].sum()):,}")
 
-tabs = st.tabs(["Table", "Charts", "Map", "Zones", "Before / after", "Download"])
-with tabs[0]:
-    views.incident_table(shown)
-with tabs[1]:
-    views.charts(shown)
-with tabs[2]:
-    views.incident_map(shown, chosen.end)
-with tabs[3]:
-    analysis.zone_panel(shown, chosen.start, chosen.end)
-with tabs[4]:
-    analysis.before_after_panel(dataset, chosen)
-with tabs[5]:
-    analysis.downloads(shown, dataset, chosen)
+# Only the open tab is computed (a switch of tab reruns): the downloads are made only when asked.
+tabs = st.tabs(list(views.TABS), key=views.TAB_KEY, on_change="rerun")
+if tabs[0].open:
+    with tabs[0]:
+        views.incident_table(shown)
+if tabs[1].open:
+    with tabs[1]:
+        views.charts(shown)
+if tabs[2].open:
+    with tabs[2]:
+        views.incident_map(shown, chosen.end)
+if tabs[3].open:
+    with tabs[3]:
+        analysis.zone_panel(shown, chosen.start, chosen.end)
+if tabs[4].open:
+    with tabs[4]:
+        analysis.before_after_panel(dataset, chosen)
+if tabs[5].open:
+    with tabs[5]:
+        analysis.downloads(shown, dataset, chosen)

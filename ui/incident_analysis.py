@@ -4,9 +4,9 @@ the downloads of the filtered incidents."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
@@ -86,23 +86,41 @@ def before_after_panel(dataset: Dataset, chosen: IncidentFilter) -> None:
     )
 
 
+#: The downloads of the filtered incidents: (label, format, MIME type, key).
+_DOWNLOADS: Final[tuple[tuple[str, str, str, str], ...]] = (
+    ("CSV", "csv", "text/csv", "dl_csv"),
+    ("GeoJSON", "geojson", "application/geo+json", "dl_geojson"),
+    ("GeoPackage", "gpkg", "application/geopackage+sqlite3", "dl_gpkg"),
+)
+_WRITERS: Final[dict[str, Callable[[gpd.GeoDataFrame], bytes]]] = {
+    "csv": incident_export.to_csv_bytes,
+    "geojson": incident_export.to_geojson_bytes,
+    "gpkg": incident_export.to_gpkg_bytes,
+}
+
+
+@st.cache_resource(show_spinner=False, max_entries=12, ttl=3600)
+def _export(dataset_key: str, chosen: str, fmt: str, _frame: gpd.GeoDataFrame) -> bytes:
+    """The bytes of one download, keyed on the dataset and the filter (kept in memory only)."""
+    return _WRITERS[fmt](_frame)
+
+
 def downloads(frame: pd.DataFrame, dataset: Dataset, chosen: IncidentFilter) -> None:
+    """The buttons carry their bytes, made before they are drawn (cached per dataset, filter and
+    format). Streamlit 1.67 keeps the file of a deferred (callable) download unreferenced once
+    generated and deletes it after any two script runs of any session, which under load could
+    come before the browser fetched it; a file given as bytes stays referenced by this session's
+    button (and keeps its id: the same bytes on the next run), and on_click="ignore" sends no
+    rerun that could replace it."""
     if frame.empty:
         st.caption("Nothing to download: no incidents match the filters.")
         return
-    name = functools.partial(incident_export.export_filename, dataset.slug, chosen.start,
-                             chosen.end)
     plain = gpd.GeoDataFrame(frame)
-    cols = st.columns(3)
-    cols[0].download_button(
-        "CSV", functools.partial(incident_export.to_csv_bytes, plain), file_name=name("csv"),
-        mime="text/csv", on_click="ignore", icon=":material/download:", key="dl_csv")
-    cols[1].download_button(
-        "GeoJSON", functools.partial(incident_export.to_geojson_bytes, plain),
-        file_name=name("geojson"), mime="application/geo+json", on_click="ignore",
-        icon=":material/download:", key="dl_geojson")
-    cols[2].download_button(
-        "GeoPackage", functools.partial(incident_export.to_gpkg_bytes, plain),
-        file_name=name("gpkg"), mime="application/geopackage+sqlite3", on_click="ignore",
-        icon=":material/download:", key="dl_gpkg")
+    with st.spinner(f"Preparing the downloads of {len(frame):,} incidents…"):
+        files = {fmt: _export(dataset.key, repr(chosen), fmt, plain) for fmt in _WRITERS}
+    for col, (label, fmt, mime, key) in zip(st.columns(3), _DOWNLOADS, strict=True):
+        col.download_button(
+            label, files[fmt], mime=mime, on_click="ignore", icon=":material/download:", key=key,
+            file_name=incident_export.export_filename(dataset.slug, chosen.start, chosen.end,
+                                                      fmt))
     st.caption(f"{len(frame):,} incidents with their zone columns. Sources as cited on each row.")

@@ -21,6 +21,9 @@ from geo.render import incident_charts
 from geo.render.map import MapSpec, build_map
 from ui import mapview, state
 
+#: The tabs of the incidents page, and the key of their state (the open tab).
+TABS: Final[tuple[str, ...]] = ("Table", "Charts", "Map", "Zones", "Before / after", "Download")
+TAB_KEY: Final[str] = "incidents_tab"
 TABLE_LIMIT: Final[int] = 5_000
 MAP_LIMIT: Final[int] = 2_000
 TABLE_COLUMNS: Final[tuple[str, ...]] = (

@@ -15,6 +15,7 @@ from geo.data import store
 from geo.data.importers import import_incidents
 from geo.data.loaders import DATA_DIR, load_all
 from tests.pages.apptest_helpers import components, run_app, vega_specs
+from ui import incident_views as views
 from ui import incidents as ui
 
 PAGE = "pages/incidents.py"
@@ -42,9 +43,23 @@ def test_page_runs_and_shows_the_sample_count(user_data: Path) -> None:
     sample_caption = next(c.value for c in at.caption if "Built-in sample" in c.value)
     assert f"Built-in sample: {len(sample):,} incidents" in sample_caption
     assert "Data through 28 Jun 2026 (searched to 29 Nov 2026)" in sample_caption
+    assert not vega_specs(at) and not components(at) and not at.get("download_button")
+    _open_tab(at, "Charts")
     assert len(vega_specs(at)) == 3  # weekly, per zone, per admin area
+    _open_tab(at, "Map")
     assert components(at), "the map was not rendered"
-    assert [b.label for b in at.get("download_button")] == ["CSV", "GeoJSON", "GeoPackage"]
+    assert not vega_specs(at), "only the open tab is computed"
+    _open_tab(at, "Download")
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["CSV", "GeoJSON", "GeoPackage"]
+    # The bytes are made before the buttons are drawn (a file URL, no deferred generator).
+    assert all(b.proto.url and not b.proto.deferred_file_id for b in buttons)
+
+
+def _open_tab(at, label: str) -> None:
+    at.session_state[views.TAB_KEY] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
 
 
 def test_zone_filter_narrows_the_incidents(user_data: Path) -> None:
@@ -153,6 +168,7 @@ def test_saved_dataset_unreadable_on_load_is_reported_and_kept(user_data: Path) 
 
 def test_zone_areas_are_no_more_precise_than_the_zones(user_data: Path) -> None:
     at = run_app(page=PAGE)
+    _open_tab(at, "Zones")
     table = next(d.value for d in at.dataframe if "area_km2" in d.value.columns)
     areas = table.set_index("zone")["area_km2"].dropna()
     assert len(areas) > 3
