@@ -35,6 +35,7 @@ import shapely
 import streamlit
 
 from bench import browser as br
+from bench import import_bench
 from bench import viewshed as viewshed_bench
 from bench.naive import naive_page
 from bench.synth import SEED, parse_size, size_label, synthetic_incidents, write_csv
@@ -78,6 +79,10 @@ TARGETS: Final[tuple[tuple[str, str, float, str], ...]] = (
      viewshed_bench.TARGETS_S["cold"], "s (at most)"),
     ("viewshed_warm_s", "40 km viewshed, new observer in a warm process",
      viewshed_bench.TARGETS_S["warm"], "s (at most)"),
+    ("import_250k_s", "import of a 250k-row ACLED export (CSV)",
+     import_bench.TARGETS["seconds"], "s (at most)"),
+    ("import_250k_peak_mb", "peak memory of that import (VmHWM)",
+     import_bench.TARGETS["peak_mb"], "MB (at most)"),
 )
 
 
@@ -396,6 +401,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         if _get(results, "peak_memory", "size") == "1M" else None,
         "viewshed_cold_s": _get(results, "viewshed", "cold_s"),
         "viewshed_warm_s": _get(results, "viewshed", "warm_s"),
+        "import_250k_s": _get(results, "import", "csv_s")
+        if _get(results, "import", "rows") == import_bench.ROWS else None,
+        "import_250k_peak_mb": _get(results, "import", "peak_mb")
+        if _get(results, "import", "rows") == import_bench.ROWS else None,
     }
     out = []
     for key, text, target, unit in TARGETS:
@@ -451,6 +460,11 @@ def table(results: dict[str, Any]) -> str:
         row("9. 40 km viewshed, warm: median / max (s)", "",
             f"{view['warm_s']} / {view['warm_max_s']}")
         row("9. 40 km viewshed, cached (s)", "", view["cached_s"])
+    imp = measures.get("import") or {}
+    if imp:
+        row("10. ACLED import, CSV / ZIP (s)", f"{imp['rows']:,}",
+            f"{imp['csv_s']} / {imp['zip_s']}")
+        row("10. ACLED import, peak memory (MB)", f"{imp['rows']:,}", imp["peak_mb"])
     lines.append("")
     lines.append(f"{'target':58} {'goal':>16} {'measured':>10}  met")
     for t in results.get("targets", []):
@@ -494,6 +508,8 @@ def run(cfg: Config) -> dict[str, Any]:
             ("rerun", lambda: {"rerun": rerun_measure(cfg, folders)}),
             ("browser", lambda: browser_measures(cfg, folders, work)),
             ("viewshed", lambda: {"viewshed": viewshed_bench.run(cfg.repeats)}),
+            ("import", lambda: {"import": import_bench.run(
+                import_bench.ROWS if not cfg.quick else 10_000, 1)}),
         ]
         for name, step in steps:
             step_started = time.perf_counter()
