@@ -45,7 +45,7 @@ COPY_COLUMNS = ("dataset", "row_no", "event_id_cnty", "event_date", "event_type"
                 "longitude", "fatalities", "geom")
 
 CLASSIFY_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 import sqlalchemy as sa
 from geo.analysis.zones_db import zone_counts
 engine = sa.create_engine(sys.argv[1])
@@ -53,7 +53,9 @@ with engine.connect() as conn:
     start = time.perf_counter()
     counts = zone_counts(conn, sys.argv[2])
     seconds = time.perf_counter() - start
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would include the parent's pages at fork)
+status = open("/proc/self/status").read()
+peak_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"seconds": seconds, "counts": counts, "peak_mb": peak_mb}))
 """
 
@@ -86,8 +88,12 @@ def _copy_chunk(conn: psycopg.Connection, name: str, frame: pd.DataFrame, offset
         copy.write(buffer.getvalue())
 
 
+def _label(rows: int) -> str:
+    return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else size_label(rows)
+
+
 def run_size(url: str, conninfo: str, rows: int, chunk: int, layers: Any) -> dict[str, Any]:
-    name = f"bench-{size_label(rows).lower()}"
+    name = f"bench-{_label(rows).lower()}"
     memory_s = copy_s = 0.0
     memory_counts = {key: 0 for key in DB_ZONES}
     with psycopg.connect(conninfo) as conn:
@@ -114,7 +120,7 @@ def run_size(url: str, conninfo: str, rows: int, chunk: int, layers: Any) -> dic
                            capture_output=True, text=True, check=True)
     database = json.loads(child.stdout)
     return {
-        "size": size_label(rows), "rows": rows, "chunk_rows": chunk,
+        "size": _label(rows), "rows": rows, "chunk_rows": chunk,
         "copy_load_s": round(copy_s, 2), "analyze_s": round(analyze_s, 2),
         "memory_classify_s": round(memory_s, 2),
         "postgis_classify_s": round(database["seconds"], 2),
