@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup setup-dev assets validate lint clean
+.PHONY: run test setup setup-dev assets validate lint clean bench-quick
 
 $(VENV)/.stamp-runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: setup-dev
 
 validate: setup
 	$(PY) -m geo.data.validate
+
+# The benchmark at 1k, one run of each measure (about 2 minutes): checks that every measure
+# runs, not the timings (bench/README.md).
+bench-quick: setup-dev
+	$(PY) -m bench.run --quick --out bench/results/quick.json
+	$(PY) -m bench.check bench/results/quick.json
 
 lint: setup-dev
 	$(PY) -m ruff check .

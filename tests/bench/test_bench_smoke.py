@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from bench.check import problems
 from bench.run import TARGETS, Config, run, table
 from bench.synth import synthetic_incidents, to_acled
 from geo.data.importers import import_incidents
@@ -53,9 +54,24 @@ def test_browser_measures(results) -> None:
     assert results["measures"]["peak_memory"]["VmHWM"] > 0
 
 
+def test_every_measure_ran_as_make_bench_quick_checks(results) -> None:
+    assert problems(results) == []
+    if results["config"]["browser"]:
+        floor = results["measures"]["floor"]
+        assert floor["floor_s"] > 0 and results["measures"]["browser_visible"]["1k"]["vs_floor"]
+        phases = results["measures"]["first_map_breakdown"]["1k"]
+        assert 0 < phases["shell_s"] <= phases["frame_s"] <= phases["leaflet_s"] <= \
+            phases["visible_s"]
+        assert results["measures"]["next_event"]["median_s"] > 0
+    broken = {**results, "measures": {**results["measures"], "classify_error": "boom"}}
+    assert problems(broken) == ["classify_error: boom"]
+
+
 def test_targets_and_table(results) -> None:
     assert [t["key"] for t in results["targets"]] == [key for key, *_ in TARGETS]
-    assert all({"what", "target", "unit", "measured", "met"} <= set(t) for t in results["targets"])
+    assert all({"what", "target", "unit", "measured", "met", "load_average"} <= set(t)
+               for t in results["targets"])
+    assert all(isinstance(t["met"], bool) for t in results["targets"])
     text = table(results)
     assert "1. python" in text and "target" in text
 
