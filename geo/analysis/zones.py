@@ -128,9 +128,14 @@ class _Places:
     def of(cls, x: np.ndarray, y: np.ndarray) -> _Places:
         valid = ~(np.isnan(x) | np.isnan(y))
         code = np.full(len(x), -1, dtype=np.int64)
-        codes, uniques = pd.factorize(x[valid] + 1j * y[valid])
-        code[valid] = codes
-        ux, uy = np.real(uniques).copy(), np.imag(uniques).copy()
+        xy = x[valid] + 1j * y[valid]
+        if _repeats(xy):
+            codes, uniques = pd.factorize(xy)
+            code[valid] = codes
+            ux, uy = np.real(uniques).copy(), np.imag(uniques).copy()
+        else:  # (almost) every point its own: finding the few repeats costs more than it saves
+            code[valid] = np.arange(len(xy))
+            ux, uy = x[valid], y[valid]
         mx, my = _TO_METRIC.transform(ux, uy) if len(ux) else (np.empty(0), np.empty(0))
         return cls(code, ux, uy, np.asarray(mx, dtype=float), np.asarray(my, dtype=float))
 
@@ -140,6 +145,15 @@ class _Places:
             np.full(len(self.code), missing, dtype=per_place.dtype)
         out[self.code < 0] = missing
         return out
+
+
+def _repeats(xy: np.ndarray, sample: int = 20_000) -> bool:
+    """Whether points repeat enough to be worth placing once each: more than one in ten of
+    an evenly spaced sample repeats another."""
+    if len(xy) <= sample:
+        return len(xy) > 0
+    picked = xy[:: len(xy) // sample]
+    return len(pd.unique(picked)) < 0.9 * len(picked)
 
 
 def _features(layers: gpd.GeoDataFrame) -> dict[str, pd.Series]:
@@ -285,11 +299,18 @@ def _near_positions(
     near = np.zeros(len(places.code), dtype=bool)
     if not len(layers) or not len(places.x):
         return near
-    order = np.argsort(places.mx, kind="stable")
+    positions = layers[layers["layer"] == "position"]
+    if not len(positions):
+        return near
+    metric = [to_metric(g) for g in positions.geometry]
+    west, south, east, north = shapely.total_bounds(metric)
+    around = np.flatnonzero(
+        (places.mx >= west - NEAR_POSITION_M) & (places.mx <= east + NEAR_POSITION_M)
+        & (places.my >= south - NEAR_POSITION_M) & (places.my <= north + NEAR_POSITION_M))
+    order = around[np.argsort(places.mx[around], kind="stable")]
     sorted_x = places.mx[order]
     by_validity: dict[tuple[Any, Any], np.ndarray] = {}
-    for _, row in layers[layers["layer"] == "position"].iterrows():
-        geom = to_metric(row.geometry)
+    for (_, row), geom in zip(positions.iterrows(), metric, strict=True):
         minx, miny, maxx, maxy = geom.bounds
         lo = int(np.searchsorted(sorted_x, minx - NEAR_POSITION_M, side="left"))
         hi = int(np.searchsorted(sorted_x, maxx + NEAR_POSITION_M, side="right"))

@@ -45,6 +45,15 @@ def test_classification_is_identical_to_the_reference(layers, incidents, respect
     assert ours.loc[100:109, "alpha_km"].isna().all()
 
 
+def test_classification_of_points_that_do_not_repeat_is_identical_too(layers) -> None:
+    """Above the sample size, points that hardly repeat are not deduplicated first."""
+    frame = synthetic_incidents(30_000, seed=11)
+    ours = classify(frame, layers)
+    reference = reference_classify(frame, layers)
+    for column in CLASS_COLUMNS:
+        pd.testing.assert_series_equal(ours[column], reference[column], check_exact=True)
+
+
 def test_classification_without_layers_or_rows(layers, incidents) -> None:
     empty = classify(incidents.iloc[:0], layers)
     assert list(empty.columns[-len(CLASS_COLUMNS):]) == list(CLASS_COLUMNS) and not len(empty)
