@@ -13,9 +13,9 @@ from tests.geo.data.test_bad_corpus import BAD, MANIFEST
 
 pytestmark = pytest.mark.browser
 
-#: Representative bad files: a wrong delimiter, a ZIP where GeoJSON was expected, a broken
-#: GeoPackage, and a CSV whose rows are refused (swapped coordinates).
-CASES = ["semicolons.csv", "zip_named.geojson", "truncated.gpkg", "swapped_latlon.csv"]
+#: Representative bad files: a wrong delimiter, a zip bomb, a broken GeoPackage, and a CSV whose
+#: rows are refused (swapped coordinates).
+CASES = ["semicolons.csv", "zip_bomb.zip", "truncated.gpkg", "swapped_latlon.csv"]
 
 
 def _expected_text(name: str) -> str:

@@ -5,9 +5,11 @@ The smoke version of bench/concurrency.py, made to hold on a loaded 2-core machi
 sessions load the map at the same time, and later import their files at the same time (what
 concurrency is about); the other steps go one session after another. Every wait is on a
 condition, bounded by TIMEOUT_MS, and nothing is retried: pages are opened by their URL (a
-click on a page link can be lost while the map sends its first position), and files are
-downloaded while every session is idle (Streamlit 1.67 drops the file of a deferred download
-once any two script runs have finished).
+click on a page link can be lost while the map sends its first position).
+
+Downloads are also made while the server is busy: other sessions keep running the page. The
+file of a deferred (callable) download, which Streamlit 1.67 drops once any two script runs
+have finished, failed there; the app's downloads carry their bytes, and none may fail.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, TIMEOUT_MS, map_frame, settled
 from tests.browser.sessions import ROWS_PER_FILE, acled_file, dates_for, marker_for
-from tests.harness import local_context, server
+from tests.harness import chromium, local_context, server
 
 pytestmark = pytest.mark.browser
 SESSIONS = 3
@@ -152,5 +155,88 @@ def test_sessions_at_once_stay_apart(browser: Any, tmp_path: Path) -> None:
             for s in sessions:
                 s.page.context.close()
     assert len({s.marker for s in sessions}) == len({s.first for s in sessions}) == SESSIONS
+    log = app.log.read_text(errors="replace")
+    assert "Traceback" not in log, log[-3000:]
+
+
+class Runs:
+    """Script runs of other sessions seen to their end, and a way to wait for more."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.errors: list[str] = []
+        self.changed = threading.Condition()
+
+    def ended(self) -> None:
+        with self.changed:
+            self.count += 1
+            self.changed.notify_all()
+
+    def wait_for_more(self, more: int) -> bool:
+        with self.changed:
+            target = self.count + more
+            return self.changed.wait_for(lambda: self.count >= target or bool(self.errors),
+                                         timeout=TIMEOUT_MS / 1000) and not self.errors
+
+
+def _keep_running(url: str, stop: threading.Event, runs: Runs) -> None:
+    """Another user, in its own browser: reload the incidents page (a new session and a full
+    script run each time) until ``stop`` is set, counting the runs that end."""
+    try:
+        with chromium() as other:
+            page = local_context(other).new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            while not stop.is_set():
+                page.goto(f"{url}/incidents")
+                page.get_by_role("heading", name="Incidents and zones").wait_for()
+                settled(page)
+                runs.ended()
+    except Exception as exc:  # noqa: BLE001 - reported by the test, not lost in the thread
+        with runs.changed:
+            runs.errors.append(f"{type(exc).__name__}: {exc}")
+            runs.changed.notify_all()
+
+
+def test_five_downloads_while_the_server_is_busy(browser: Any, tmp_path: Path) -> None:
+    token = secrets.token_hex(3)
+    marker = marker_for(token, 0)
+    with server({"DASHBOARD_USER_DATA": str(tmp_path / "user_data")}) as app:
+        page = local_context(browser, accept_downloads=True).new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(f"{app.url}/incidents")
+        page.get_by_text("Upload a file").click()
+        page.locator('input[type="file"]').set_input_files(files=[{
+            "name": f"{marker}.csv", "mimeType": "text/csv", "buffer": acled_file(marker, 0)}])
+        page.get_by_text(f"Imported {marker}.csv: {ROWS_PER_FILE} incidents").wait_for()
+        page.get_by_role("tab", name="Download").click()
+        buttons = page.locator("[data-testid=stDownloadButton]")
+        expect(buttons).to_have_count(3)
+        settled(page)
+
+        stop, runs = threading.Event(), Runs()
+        busy = [threading.Thread(target=_keep_running, args=(app.url, stop, runs))
+                for _ in range(2)]
+        for thread in busy:
+            thread.start()
+        try:
+            labels = ["CSV", "GeoJSON", "GeoPackage", "CSV", "GeoJSON"]
+            done: list[tuple[str, int]] = []
+            for n, label in enumerate(labels):
+                # The other sessions are running: two of their runs end before each click.
+                assert runs.wait_for_more(2), runs.errors
+                with page.expect_download() as pending:
+                    buttons.get_by_role("button", name=label).click()
+                download = pending.value
+                assert download.failure() is None, f"download {n + 1} ({label}) failed"
+                size = Path(download.path()).stat().st_size
+                done.append((download.suggested_filename, size))
+        finally:
+            stop.set()
+            for thread in busy:
+                thread.join(timeout=TIMEOUT_MS / 1000)
+        assert runs.errors == [] and runs.count >= 10
+        assert len(done) == 5 and all(marker in name and size > 0 for name, size in done), done
+        expect(page.locator("[data-testid=stException]")).to_have_count(0)
+        page.context.close()
     log = app.log.read_text(errors="replace")
     assert "Traceback" not in log, log[-3000:]

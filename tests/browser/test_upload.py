@@ -35,16 +35,29 @@ def test_acled_upload_shows_the_report_and_saves(app_url: str, page) -> None:
     assert "Traceback" not in page.content()
 
 
+def test_zipped_export_is_imported_with_a_note(app_url: str, page, tmp_path: Path) -> None:
+    archive = tmp_path / "acled-download.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("2025-Syria.csv", (DATA / "acled_bom.csv").read_bytes())
+        handle.writestr("README.txt", "Terms of use.")
+    archive.write_bytes(buffer.getvalue())
+    _choose_upload(page, app_url)
+    page.locator('input[type="file"]').set_input_files(str(archive))
+    page.get_by_text("Read as ACLED export: 4 of 6 row(s) accepted, 2 rejected.").wait_for()
+    page.get_by_text("Read 2025-Syria.csv from the ZIP archive").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "incidents-upload-zip.png"), full_page=True)
+    assert "Traceback" not in page.content()
+
+
 def test_bad_upload_shows_a_clear_error(app_url: str, page, tmp_path: Path) -> None:
     archive = tmp_path / "incidents.zip"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as handle:
         handle.writestr("incidents.csv", "a,b\n1,2\n")
+        handle.writestr("more/incidents.csv", "a,b\n1,2\n")
     archive.write_bytes(buffer.getvalue())
-    # The uploader accepts .csv/.geojson/.json/.gpkg: a ZIP renamed .csv reaches the importer.
-    renamed = tmp_path / "incidents.csv"
-    renamed.write_bytes(archive.read_bytes())
     _choose_upload(page, app_url)
-    page.locator('input[type="file"]').set_input_files(str(renamed))
-    page.get_by_text("this is a ZIP archive").wait_for()
+    page.locator('input[type="file"]').set_input_files(str(archive))
+    page.get_by_text("the ZIP archive holds 2 data files").wait_for()
     assert "Traceback" not in page.content()
