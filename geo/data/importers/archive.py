@@ -47,7 +47,10 @@ def is_zip(data: bytes) -> bool:
 
 
 def _megabytes(count: int) -> str:
-    return f"{count / 1e6:,.1f}".removesuffix(".0") + " MB"
+    """A size for people: "250 MB", "1.2 MB", "20 KB", "120 bytes"."""
+    if count >= 1_000_000:
+        return f"{count / 1e6:,.1f}".removesuffix(".0") + " MB"
+    return f"{count / 1e3:,.0f} KB" if count >= 1_000 else f"{count} bytes"
 
 
 def _is_metadata(path: PurePosixPath) -> bool:
