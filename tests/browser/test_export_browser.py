@@ -32,6 +32,17 @@ def standalone() -> str:
     return render_html(snap)
 
 
+@pytest.fixture(scope="module")
+def snap_terrain() -> str:
+    """The standalone page of a view of Hermon with the hillshade and the contours on."""
+    data = load_all(DATA_DIR)
+    view = parse_view({"date": "2025-01-10", "layers": "lines_1974,hillshade,contours",
+                       "lat": "33.35", "lon": "35.80", "zoom": "11"},
+                      today=dt.date(2026, 11, 26))
+    return render_html(make_snapshot(view, data["layers"].data, data["incidents"].data,
+                                     data["timeline"].data, "http://127.0.0.1:8501/", "test"))
+
+
 def test_standalone_html_opens_offline(browser, standalone: str) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     attempted: list[str] = []
@@ -56,6 +67,36 @@ def test_standalone_html_opens_offline(browser, standalone: str) -> None:
     assert page.locator("#export-info").inner_text().startswith("The frontier as of 10 January")
     assert not [u for u in attempted if u.startswith(("http:", "https:"))], attempted
     page.screenshot(path=str(ARTIFACTS / "export-standalone.png"))
+    context.close()
+
+
+def test_standalone_html_draws_its_terrain_offline(browser, snap_terrain: str) -> None:
+    """Nothing but data: URIs may load (the live map's /app/static/terrain files would not be
+    there offline): the hillshade image is decoded and the contours are drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    attempted: list[str] = []
+
+    def only_data(route) -> None:
+        if route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_data)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.set_content(snap_terrain, wait_until="load")
+    page.wait_for_function("() => { const i = document.querySelector('img.terrain-hillshade');"
+                           " return i && i.complete && i.naturalWidth > 1000; }")
+    contours = page.locator(".leaflet-contours-pane path")
+    contours.first.wait_for(state="attached")
+    assert contours.count() > 10
+    assert page.locator(".leaflet-contours-pane .contour-label").count() > 0
+    assert "elevation under the cursor is shown only in the app" in page.locator(
+        "#export-info").inner_text()
+    assert not attempted, attempted
+    page.screenshot(path=str(ARTIFACTS / "export-standalone-terrain.png"))
     context.close()
 
 

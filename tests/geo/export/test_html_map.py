@@ -36,3 +36,21 @@ def test_local_assets_cover_the_sync_plugin(root: Path) -> None:
     vendor = (root / "scripts" / "vendor_assets.py").read_text(encoding="utf-8")
     assert all(f'"{path}"' in vendor for path in js)
     assert '"leaflet.sync"' in (root / "package.json").read_text(encoding="utf-8")
+
+
+def test_html_inlines_the_terrain_it_draws(snap_of) -> None:
+    """The live map's terrain is served at /app/static/terrain/..., which a file opened offline
+    cannot reach: the standalone page carries the hillshade and the contours as data: URIs,
+    leaves the elevation readout (which fetches its grid by URL) out, and says so."""
+    from geo.export.html_map import TERRAIN_NOTE, data_uri
+    from geo.render.terrain_build import terrain_manifest
+
+    page = render_html(snap_of({"date": "2025-01-10", "layers": "hillshade,contours"}))
+    assert "/app/static" not in page and "static/terrain" not in page
+    manifest = terrain_manifest()
+    for key, mime in (("hillshade", "image/png"), ("contours", "application/geo+json")):
+        uri = data_uri(manifest, key)
+        assert uri.startswith(f"data:{mime};base64,") and uri in page
+    assert data_uri(manifest, "elevation") not in page
+    assert "elev …" not in page  # the readout's script is not on the page
+    assert TERRAIN_NOTE in page
