@@ -41,7 +41,10 @@ if exports.requested("pdf", key, "Prepare the PDF brief"):
     offer(FORMATS["pdf"], pdf)
 
 st.subheader(FORMATS["html"].label)
-offer(FORMATS["html"], partial(exports.render, key, "html", base))
+with st.spinner("Preparing the map and data files…"):  # cheap, cached per view and format
+    files = {fmt: exports.render(key, fmt, base) for fmt in ("html", *exports.DATA_FORMATS)}
+offer(FORMATS["html"], files["html"])
+st.caption("Opens offline: Leaflet, the layers, the hillshade and the contours are in the file.")
 
 st.subheader("Browser-exact PNG")
 if reason := browser.browser_available():
@@ -59,9 +62,8 @@ elif exports.requested("browser", key, "Take a screenshot in headless Chromium")
         offer(FORMATS["png"], shot.png, what="browser", suffix="browser")
 
 st.subheader("Data of the visible layers and incidents")
-data_formats = of_group("data")
-for col, fmt in zip(st.columns(len(data_formats)), data_formats, strict=True):
-    offer(fmt, partial(exports.render, key, fmt.key, base), where=col)
+for col, fmt in zip(st.columns(len(exports.DATA_FORMATS)), exports.DATA_FORMATS, strict=True):
+    offer(FORMATS[fmt], files[fmt], where=col)
 
 st.subheader(FORMATS["gif"].label)
 left, mid, right = st.columns(3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
@@ -16,10 +17,12 @@ from geo.core.view import ViewState, parse_view, serialise_view
 from geo.export import browser
 from geo.export import snapshot as export
 from geo.export.gif import PlaybackMode, playback_dates
-from geo.export.registry import FORMATS, ExportFormat
+from geo.export.registry import FORMATS, ExportFormat, of_group
 from ui import loaders
 
 Progress = Callable[[int, int], None]
+#: The data files of the view's layers and incidents (cheap: made with the page).
+DATA_FORMATS: Final[tuple[str, ...]] = tuple(fmt.key for fmt in of_group("data"))
 
 
 def view_key(view: ViewState) -> str:
@@ -83,10 +86,17 @@ def requested(kind: str, key: str, label: str) -> bool:
     return bool(st.session_state.get(flag))
 
 
-def offer(fmt: ExportFormat, data: bytes | Callable[[], bytes], view: ViewState,
-          where: DeltaGenerator | None = None, what: str = "", suffix: str | None = None) -> None:
+def offer(fmt: ExportFormat, data: bytes, view: ViewState, where: DeltaGenerator | None = None,
+          what: str = "", suffix: str | None = None) -> None:
     """The download button of an export: "Download [<what>] <EXT>" (keyed
-    ``download-[<what>-]<ext>``), with the format's file name and MIME type."""
+    ``download-[<what>-]<ext>``), with the format's file name and MIME type.
+
+    The button carries its bytes, made before it is drawn (cached above per view and format),
+    never a callable: Streamlit 1.67 stores the file a callable makes on click unreferenced by
+    any session, and the cleanup that ends every script run of any session deletes it at its
+    second pass, which under load came before the browser's GET (a second click was needed).
+    Bytes given to the button stay referenced by this session's button until it is drawn no
+    more; ``on_click="ignore"`` starts no rerun that could replace them."""
     name = f"{what} {fmt.ext.upper()}".strip()
     (where or st).download_button(
         f"Download {name}", data, fmt.filename(view, suffix), fmt.mime, help=fmt.label,

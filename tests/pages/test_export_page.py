@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest_helpers import run_app
+from tests.pages.media_sessions import SharedMedia
 
 VIEW = {"date": "2025-01-10", "window": "30", "layers": "lines_1974,positions,incidents"}
 
@@ -109,3 +110,19 @@ def test_snapshot_png_is_the_slide_size() -> None:
     png = exports.render.__wrapped__("date=2025-01-10&window=30&layers=lines_1974&basemap=offline"
                                      "&lat=33.0500&lon=35.8500&zoom=10", "png", "")  # type: ignore[attr-defined]
     assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+
+
+def test_downloads_outlive_other_sessions_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every download's file is still there when the browser fetches it after two script runs
+    of another session have finished (each ends by removing unreferenced files): the buttons
+    carry their bytes, so this session's button keeps each file referenced. A file made on
+    click (a deferred download) was referenced by nobody and deleted by the second run."""
+    media = SharedMedia(monkeypatch)
+    at = run_app(VIEW, page="pages/export.py")
+    buttons = list(at.download_button)
+    assert {"download-png", "download-html", "download-geojson", "download-gpkg",
+            "download-kml"} <= {str(b.key) for b in buttons}
+    urls = {str(b.key): media.click(b) for b in buttons}
+    assert all(media.resolves(url) for url in urls.values())
+    media.others_rerun(2)
+    assert [key for key, url in urls.items() if not media.resolves(url)] == []
