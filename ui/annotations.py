@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any, Final
 
 import folium
+import pandas as pd
 import shapely
 import streamlit as st
 from shapely.geometry import mapping, shape
@@ -28,7 +29,7 @@ from geo.core.annotation import (
 )
 from geo.core.model import CONFIDENCES
 from geo.core.view import ViewState, annotation_ref, permalink
-from geo.data.store import ConflictError, Store, StoreError, open_store
+from geo.data.store import ConflictError, Store, StoreError
 from geo.render.annotations import (
     add_draw,
     annotation_popup,
@@ -41,12 +42,13 @@ from geo.render.map import IncidentLayer, MapSpec, build_map
 from geo.render.payloads import feature_collection
 from geo.render.terrain_layers import CONTEXT_LAYERS, context_features
 from ui import exports, mapview, state
+from ui import store as ui_store
 
 PICK_KEY, NAME_KEY, STATUS_KEY = "annotate_pick", "annotate_name", "annotate_status"
 FROM_KEY, TO_KEY, BASIS_KEY = "annotate_from", "annotate_to", "annotate_basis"
 CONFIDENCE_KEY, NOTE_KEY, AUTHOR_KEY = "annotate_confidence", "annotate_note", "annotate_author"
 SAVE_KEY, RELOAD_KEY, SAVE_NEW_KEY = "annotate_save", "annotate_reload", "annotate_save_new"
-VERSION_KEY, MAP_KEY = "annotate_version", "annotate_map"
+VERSION_KEY, VERSIONS_KEY, MAP_KEY = "annotate_version", "annotate_versions", "annotate_map"
 SOURCE_ROWS: Final[int] = 3
 _OPENED, DRAWN_KEY, _HANDLED = "annotate_opened", "annotate_drawn", "annotate_handled"
 _CONFLICT, _ERRORS, _DONE = "annotate_conflict", "annotate_errors", "annotate_done"
@@ -58,7 +60,7 @@ def source_keys(i: int) -> tuple[str, str, str]:
 
 
 def store() -> Store:
-    return open_store()
+    return ui_store.current()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,8 +165,8 @@ def _from_form() -> Annotation:
     opened_ref = ss.get(_OPENED)
     name = str(ss[NAME_KEY]).strip()
     return Annotation(
-        id=opened_ref[0] if opened_ref else new_annotation_id(name), name=name, status=ss[STATUS_KEY],
-        valid_from=ss[FROM_KEY], valid_to=ss[TO_KEY], sources=tuple(sources),
+        id=opened_ref[0] if opened_ref else new_annotation_id(name), name=name,
+        status=ss[STATUS_KEY], valid_from=ss[FROM_KEY], valid_to=ss[TO_KEY], sources=tuple(sources),
         basis=ss[BASIS_KEY], confidence=ss[CONFIDENCE_KEY], note=str(ss[NOTE_KEY]).strip(),
         geometry=geometry() or shapely.Point(), author=str(ss[AUTHOR_KEY]).strip(),
     )
@@ -272,10 +274,10 @@ def versions(view: ViewState) -> None:
         return
     history = store().annotation_history(ref[0])
     st.subheader(f"Versions ({len(history)})")
-    st.dataframe([{"version": a.version, "author": a.author, "saved at (UTC)":
-                   f"{a.saved_at:%Y-%m-%d %H:%M:%S}" if a.saved_at else "", "name": a.name,
-                   "status": status_label(a.status)} for a in history],
-                 hide_index=True, key="annotate_versions_table")
+    rows = [{"version": a.version, "author": a.author, "saved at (UTC)":
+             f"{a.saved_at:%Y-%m-%d %H:%M:%S}" if a.saved_at else "", "name": a.name,
+             "status": status_label(a.status)} for a in history]
+    st.container(key=VERSIONS_KEY).table(pd.DataFrame(rows).set_index("version"))
     pinned = annotation_ref(view.ann[0])[1] if view.ann else None
     numbers = [a.version for a in history]
     if st.session_state.get(VERSION_KEY) not in numbers:

@@ -15,13 +15,15 @@ from typing import Any, Final
 
 import folium
 from folium import plugins
+from jinja2 import Template
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.core import styles
 from geo.core.annotation import Annotation, AnnotationSource
 from geo.core.model import safe_url
-from geo.render.elements import GeoJsonLayer, LayerAttribution
+from geo.render.elements import GeoJsonLayer, LayerAttribution, ScriptElement
+from geo.render.legend import Legend
 from geo.render.payloads import feature_collection
 from geo.render.popups import esc
 
@@ -150,12 +152,41 @@ def drawing_layer(geometry: BaseGeometry) -> folium.FeatureGroup:
     return group
 
 
+class DrawingMode(ScriptElement):
+    """While a shape is being drawn, the features under it take no clicks (a click on one would
+    open its popup instead of placing a point)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>.drawing .leaflet-overlay-pane .leaflet-interactive{pointer-events:none
+        !important}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, box = map.getContainer();
+            map.on('draw:drawstart', function() {
+                map.closePopup(); L.DomUtil.addClass(box, 'drawing'); });
+            map.on('draw:drawstop', function() { L.DomUtil.removeClass(box, 'drawing'); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DrawingMode"
+
+
 def add_draw(fmap: folium.Map) -> folium.Map:
-    """The Draw control (a point, a line or a polygon), top left. Call before
-    :func:`geo.render.assets.localise`, which points its assets at the local copies."""
+    """The Draw control (a point, a line or a polygon), top left, where the status legend of
+    the main map would cover its tools (the legend goes; the form names the statuses). Call
+    before :func:`geo.render.assets.localise`, which points its assets at the local copies."""
+    for name, child in list(fmap._children.items()):
+        if isinstance(child, Legend):
+            del fmap._children[name]
     plugins.Draw(position="topleft", draw_options=DRAW_OPTIONS,
                  edit_options={"edit": False, "remove": False},
                  show_geometry_on_click=False).add_to(fmap)
+    fmap.add_child(DrawingMode())
     return fmap
 
 

@@ -14,11 +14,13 @@ from geo.core.annotation import Annotation, AnnotationSource
 from geo.core.view import ViewState
 from geo.render.annotations import (
     ANNOTATIONS_LABEL,
+    add_draw,
     annotation_feature,
     annotation_popup,
     annotations_on,
     drawn_geometry,
 )
+from geo.render.assets import localise
 from geo.render.map import IncidentLayer, MapSpec, build_map
 from geo.render.payloads import feature_collection
 
@@ -100,3 +102,16 @@ def test_the_map_draws_the_layer_only_for_annotations_on_the_date() -> None:
     assert "checkpoint-1a2b3c4d" not in build_map(none, empty, later).get_root().render()
     assert ANNOTATIONS_LABEL not in build_map(none, empty, MapSpec(
         ViewState(date=dt.date(2025, 4, 1)), (33.1, 35.8, 10))).get_root().render()
+
+
+def test_the_draw_map_has_the_tools_clear_of_the_legend() -> None:
+    empty = IncidentLayer(0, (), False, feature_collection([]))
+    none = gpd.GeoDataFrame({"layer": [], "id": [], "geometry": []}, geometry="geometry",
+                            crs="EPSG:4326")
+    fmap = add_draw(build_map(none, empty, MapSpec(ViewState(date=dt.date(2025, 4, 1)),
+                                                   (33.1, 35.8, 10))))
+    html = localise(fmap).get_root().render()
+    assert "/app/static/vendor/draw/leaflet.draw.js" in html
+    assert "map-legend" not in html  # it would cover the drawing tools
+    # While drawing, the features take no clicks (their popups would swallow the points).
+    assert "draw:drawstart" in html and ".drawing .leaflet-overlay-pane" in html
