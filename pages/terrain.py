@@ -58,10 +58,14 @@ with right:
             st.download_button(f"Viewshed ({name})", terrain.viewshed_data(tv, fmt),
                                viewshed_filename(result, fmt, compared), key=f"terrain_{fmt}",
                                on_click="ignore")
-        for fmt, name in (("png", "slide, PNG"), ("pdf", "PDF brief")):
-            st.download_button(f"Map with the viewshed ({name})", terrain.image_data(view, tv, fmt),
-                               viewshed_filename(result, fmt, compared), key=f"terrain_{fmt}",
-                               on_click="ignore")
+        for fmt, name in (("png", "slide, PNG"), ("pdf", "PDF brief")):  # made when asked
+            if terrain.image_requested(view, tv, fmt, f"Prepare the map with the viewshed "
+                                                      f"({name})"):
+                with st.spinner(f"Drawing the map with the viewshed ({name})…"):
+                    image = terrain.image_data(view, tv, fmt)
+                st.download_button(f"Map with the viewshed ({name})", image,
+                                   viewshed_filename(result, fmt, compared),
+                                   key=f"terrain_{fmt}", on_click="ignore")
 st.subheader("Elevation profile")
 for cell, key, name in zip(st.columns(2), terrain.END_KEYS, ("From", "To"), strict=True):
     cell.selectbox(name, list(terrain.places()), index=None, key=key, format_func=terrain.label,

@@ -79,9 +79,10 @@ def gif(key: str, start: str, end: str, mode: PlaybackMode,
 
 
 def requested(kind: str, key: str, label: str) -> bool:
-    """A button that asks for an expensive export of this view; stays true once pressed."""
+    """A button (keyed ``request-<kind>``) that asks for an expensive export of this view
+    (``key``); true once pressed, and the button then gives way to what it asked for."""
     flag = f"export-requested:{kind}:{key}"
-    if st.button(label, key=f"request-{kind}"):
+    if not st.session_state.get(flag) and st.button(label, key=f"request-{kind}"):
         st.session_state[flag] = True
     return bool(st.session_state.get(flag))
 

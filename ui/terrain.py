@@ -9,7 +9,6 @@ geo.data.dem.TerrainInputError, which the page shows; it is never cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode
@@ -188,11 +187,12 @@ def _viewshed_file(folder: str, spec: str, versus: str | None, params: ViewshedP
     return terrain_export.viewshed_file(first, fmt, both)
 
 
-def viewshed_data(terrain: TerrainView, fmt: terrain_export.TerrainFormat
-                  ) -> Callable[[], bytes]:
-    """The viewshed (or the comparison) as a file, made when its download is asked for."""
-    folder, observer, params = loaders.data_dir(), terrain.observer or "", _params(terrain)
-    return lambda: _viewshed_file(folder, observer, terrain.versus, params, fmt)
+def viewshed_data(terrain: TerrainView, fmt: terrain_export.TerrainFormat) -> bytes:
+    """The viewshed (or the comparison) as a file, cached per result and format. Downloads
+    carry their bytes, never a callable (see ui.exports.offer: a file made on click could be
+    deleted before the browser fetched it)."""
+    return _viewshed_file(loaders.data_dir(), terrain.observer or "", terrain.versus,
+                          _params(terrain), fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -212,13 +212,19 @@ def _image(folder: str, view_query: str, terrain_query: str, link_url: str,
     return render_png(snap, "slide") if fmt == "png" else render_pdf(snap)
 
 
-def image_data(view: ViewState, terrain: TerrainView, fmt: Literal["png", "pdf"]
-               ) -> Callable[[], bytes]:
+def image_requested(view: ViewState, terrain: TerrainView, fmt: Literal["png", "pdf"],
+                    label: str) -> bool:
+    """The button that asks for the map image of this result (a second or more of rendering);
+    true for this result once pressed."""
+    key = f"{urlencode(serialise_view(view))}&{urlencode(serialise_terrain(terrain))}"
+    return exports.requested(f"terrain_{fmt}", key, label)
+
+
+def image_data(view: ViewState, terrain: TerrainView, fmt: Literal["png", "pdf"]) -> bytes:
     """The viewshed (or the comparison) on the static map, as a PNG slide or a PDF brief with
-    its parameters in the caption, made when its download is asked for."""
-    args = (loaders.data_dir(), urlencode(serialise_view(view)),
-            urlencode(serialise_terrain(terrain)), link(view, terrain), fmt)
-    return lambda: _image(*args)
+    its parameters in the caption (cached per view, result and format)."""
+    return _image(loaders.data_dir(), urlencode(serialise_view(view)),
+                  urlencode(serialise_terrain(terrain)), link(view, terrain), fmt)
 
 
 # ---------------------------------------------------------------------------------------------

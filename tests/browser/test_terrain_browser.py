@@ -69,6 +69,8 @@ def test_summit_viewshed_profile_and_permalink(app_url: str, page: Any) -> None:
     page.get_by_test_id("stVegaLiteChart").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "terrain-summit-profile.png"), full_page=True)
 
+    # The map image is made when asked for; its download button then carries the bytes.
+    page.get_by_role("button", name="Prepare the map with the viewshed (slide, PNG)").click()
     with page.expect_download() as download:
         page.get_by_test_id("stDownloadButton").filter(has_text="slide, PNG").click()
     png = Path(download.value.path()).read_bytes()

@@ -12,6 +12,7 @@ from geo.analysis.terrain import CORRECTION_NOTE
 from geo.analysis.viewshed import RESOLUTION_NOTE
 from geo.core.terrain import TerrainView
 from tests.pages.apptest_helpers import components, run_app, vega_specs
+from tests.pages.media_sessions import SharedMedia
 from ui import terrain
 
 PAGE = "pages/terrain.py"
@@ -78,8 +79,22 @@ def test_the_profile_marks_line_a_and_line_b(summit) -> None:
     assert "Profile line" in components(summit)[1]["script"]
 
 
+def _download_keys(at) -> set[str]:
+    return {button.proto.id.rsplit("-", 1)[-1] for button in at.get("download_button")}
+
+
+def _prepare_images(at) -> None:
+    """Press the buttons that ask for the map with the viewshed (PNG slide, PDF brief)."""
+    for fmt in ("png", "pdf"):
+        at.button(key=f"request-terrain_{fmt}").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+
+
 def test_downloads_are_offered_by_key(summit) -> None:
-    keys = {button.proto.id.rsplit("-", 1)[-1] for button in summit.get("download_button")}
+    # The map images take a second or more each: they are made only when asked for.
+    assert _download_keys(summit) == {"terrain_geojson", "terrain_gpkg", "terrain_profile_csv"}
+    _prepare_images(summit)
+    keys = _download_keys(summit)
     assert keys == {f"terrain_{fmt}" for fmt in ("geojson", "gpkg", "png", "pdf", "profile_csv")}
 
 
@@ -141,3 +156,18 @@ def test_the_same_observer_again_comes_from_the_cache() -> None:
     first = terrain.report("summit", TerrainView())
     assert terrain.report("summit", TerrainView()) is first
     assert not first.result.visible.flags.writeable
+
+
+def test_downloads_outlive_other_sessions_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each download's file is still there when the browser fetches it after two script runs
+    of another session have finished: the buttons carry their bytes (a file made on click was
+    referenced by no session and deleted by the second of those runs)."""
+    media = SharedMedia(monkeypatch)
+    at = run_app({"date": "2025-09-16", "observer": "summit",
+                  "profile": f"{MAJDAL_SHAMS};{KHAN_ARNABAH}"}, page=PAGE)
+    _prepare_images(at)
+    urls = {b.proto.id.rsplit("-", 1)[-1]: media.click(b) for b in at.get("download_button")}
+    assert set(urls) == {f"terrain_{fmt}" for fmt in ("geojson", "gpkg", "png", "pdf",
+                                                      "profile_csv")}
+    media.others_rerun(2)
+    assert [key for key, url in urls.items() if not media.resolves(url)] == []
