@@ -57,7 +57,7 @@ with right:
         for fmt, name in (("geojson", "GeoJSON"), ("gpkg", "GeoPackage")):
             st.download_button(f"Viewshed ({name})", terrain.viewshed_data(tv, fmt),
                                viewshed_filename(result, fmt, compared), key=f"terrain_{fmt}",
-                               on_click="ignore")
+                               on_click="ignore", icon=":material/download:")
         for fmt, name in (("png", "slide, PNG"), ("pdf", "PDF brief")):  # made when asked
             if terrain.image_requested(view, tv, fmt, f"Prepare the map with the viewshed "
                                                       f"({name})"):
@@ -65,7 +65,8 @@ with right:
                     image = terrain.image_data(view, tv, fmt)
                 st.download_button(f"Map with the viewshed ({name})", image,
                                    viewshed_filename(result, fmt, compared),
-                                   key=f"terrain_{fmt}", on_click="ignore")
+                                   key=f"terrain_{fmt}", on_click="ignore",
+                                   icon=":material/download:")
 st.subheader("Elevation profile")
 for cell, key, name in zip(st.columns(2), terrain.END_KEYS, ("From", "To"), strict=True):
     cell.selectbox(name, list(terrain.places()), index=None, key=key, format_func=terrain.label,
@@ -89,6 +90,7 @@ if prof is not None:
         st.altair_chart(charts.profile_chart(prof), width="stretch", key="terrain_profile_chart")
         st.markdown(f"{charts.sight_text(prof, start, end)}  \n{charts.crossings_text(prof)}")
         st.download_button("Profile (CSV)", profile_csv(prof, start, end), "profile.csv",
-                           "text/csv", key="terrain_profile_csv", on_click="ignore")
+                           "text/csv", key="terrain_profile_csv", on_click="ignore",
+                           icon=":material/download:")
 st.markdown("**Link to this result**")
 st.code(terrain.link(view, tv), language=None)

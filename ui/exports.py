@@ -78,12 +78,16 @@ def gif(key: str, start: str, end: str, mode: PlaybackMode,
     return FORMATS["gif"].render(snap, days, progress=_progress)
 
 
+def _ask(flag: str) -> None:
+    st.session_state[flag] = True
+
+
 def requested(kind: str, key: str, label: str) -> bool:
     """A button (keyed ``request-<kind>``) that asks for an expensive export of this view
     (``key``); true once pressed, and the button then gives way to what it asked for."""
     flag = f"export-requested:{kind}:{key}"
-    if not st.session_state.get(flag) and st.button(label, key=f"request-{kind}"):
-        st.session_state[flag] = True
+    if not st.session_state.get(flag):  # the click's callback sets it before the run
+        st.button(label, key=f"request-{kind}", on_click=_ask, args=(flag,))
     return bool(st.session_state.get(flag))
 
 
