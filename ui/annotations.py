@@ -277,7 +277,7 @@ def versions(view: ViewState) -> None:
     rows = [{"version": a.version, "author": a.author, "saved at (UTC)":
              f"{a.saved_at:%Y-%m-%d %H:%M:%S}" if a.saved_at else "", "name": a.name,
              "status": status_label(a.status)} for a in history]
-    st.container(key=VERSIONS_KEY).table(pd.DataFrame(rows).set_index("version"))
+    st.container(key=VERSIONS_KEY).table(pd.DataFrame(rows), hide_index=True)
     pinned = annotation_ref(view.ann[0])[1] if view.ann else None
     numbers = [a.version for a in history]
     if st.session_state.get(VERSION_KEY) not in numbers:

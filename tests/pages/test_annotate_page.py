@@ -114,7 +114,8 @@ def test_an_edit_is_a_new_version_and_the_old_one_stays_readable(folder: Path) -
     assert [(a.version, a.author) for a in history] == [(1, "Analyst A"), (2, "Analyst B")]
     assert history[0].note == "my reading of the report"
     table = at.table[0].value
-    assert list(table.index) == [1, 2] and list(table["author"]) == ["Analyst A", "Analyst B"]
+    assert list(table["version"]) == [1, 2]
+    assert list(table["author"]) == ["Analyst A", "Analyst B"]
     at.selectbox(key=ui.VERSION_KEY).set_value(1).run()
     assert any("my reading of the report" in h.proto.body for h in at.get("html"))
 
