@@ -220,7 +220,8 @@ def form() -> None:
                            format_func=status_label)
         cells[1].selectbox("Confidence", CONFIDENCES, key=CONFIDENCE_KEY)
         cells[0].date_input("Valid from", key=FROM_KEY, format="YYYY-MM-DD")
-        cells[1].date_input("Valid to (empty: still holds)", key=TO_KEY, format="YYYY-MM-DD")
+        cells[1].date_input("Valid to (empty: still holds)", key=TO_KEY, format="YYYY-MM-DD",
+                            help="The first day it no longer holds, as for the built-in data.")
         st.radio("Basis", ANNOTATION_BASES, key=BASIS_KEY, horizontal=True,
                  format_func=lambda b: "schematic (my drawn reading)" if b == "schematic" else b)
         st.markdown("**Sources** (at least one: a title and an http(s) URL or a document "

@@ -66,8 +66,9 @@ class Annotation:
     saved_at: dt.datetime | None = None
 
     def holds_on(self, day: dt.date) -> bool:
-        """True if the annotation is valid on ``day`` (from valid_from to valid_to, inclusive)."""
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+        """True if the annotation holds on ``day``: the rule of the built-in data
+        (:func:`geo.core.timeline.state_at`), from valid_from until (not on) valid_to."""
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
     def saved(self, version: int, at: dt.datetime) -> Annotation:
         """This annotation as stored: with its new version number and time of saving."""
@@ -155,9 +156,10 @@ def annotation_reasons(a: Annotation) -> list[str]:
     elif a.valid_to is not None:
         if not isinstance(a.valid_to, dt.date) or isinstance(a.valid_to, dt.datetime):
             reasons.append("valid_to must be a date or empty")
-        elif a.valid_to < a.valid_from:
-            reasons.append(f"dates in the wrong order: valid_to {a.valid_to} is before "
-                           f"valid_from {a.valid_from}")
+        elif a.valid_to <= a.valid_from:
+            reasons.append(f"dates in the wrong order: valid_to {a.valid_to} must be after "
+                           f"valid_from {a.valid_from} (valid_to is the first day it no "
+                           "longer holds)")
     if not isinstance(a.note, str) or len(a.note) > MAX_TEXT:
         reasons.append(f"the note must be text of at most {MAX_TEXT} characters")
     reasons += _source_reasons(a.sources)

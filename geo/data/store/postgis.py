@@ -179,7 +179,7 @@ class PostgisStore:
         if on is None:
             query, params = f"{_LATEST} ORDER BY id", {}
         else:
-            query = (f"{_LATEST} WHERE valid_from <= :on AND (valid_to IS NULL OR valid_to >= :on)"
+            query = (f"{_LATEST} WHERE valid_from <= :on AND (valid_to IS NULL OR valid_to > :on)"
                      " ORDER BY id")
             params = {"on": on}
         with self.engine.connect() as conn:

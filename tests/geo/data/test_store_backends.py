@@ -154,8 +154,10 @@ def test_annotations_follow_the_date(backend: store.Store) -> None:
     assert [a.id for a in backend.annotations()] == sorted([line.id, "checkpoint-area",
                                                             "own-reading"])
     assert {a.id for a in backend.annotations(dt.date(2025, 2, 1))} == set()
-    assert {a.id for a in backend.annotations(dt.date(2025, 6, 30))} == {
+    assert {a.id for a in backend.annotations(dt.date(2025, 6, 29))} == {
         "checkpoint-area", line.id}
+    # valid_to is the first day it no longer holds, as for the built-in data.
+    assert {a.id for a in backend.annotations(dt.date(2025, 6, 30))} == {"checkpoint-area"}
     assert {a.id for a in backend.annotations(dt.date(2025, 7, 1))} == {
         "checkpoint-area", "own-reading"}
 
@@ -165,6 +167,7 @@ def test_annotations_follow_the_date(backend: store.Store) -> None:
     ({"sources": (AnnotationSource("Page", "javascript:alert(1)"),)}, r"not an http\(s\) URL"),
     ({"sources": (AnnotationSource("Page"),)}, "neither a URL nor a document reference"),
     ({"valid_to": dt.date(2025, 1, 1)}, "dates in the wrong order"),
+    ({"valid_to": dt.date(2025, 3, 1)}, "dates in the wrong order"),  # ends the day it starts
     ({"geometry": Polygon([(35.8, 33.1), (35.9, 33.2), (35.9, 33.1), (35.8, 33.2)])},
      "not valid"),
     ({"geometry": Polygon()}, "empty"),

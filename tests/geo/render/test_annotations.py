@@ -46,6 +46,9 @@ def test_the_layer_follows_the_as_of_date() -> None:
     open_ended = annotation(id="open-1", valid_to=None)
     assert annotations_on([a, open_ended], dt.date(2025, 2, 28)) == []
     assert annotations_on([a, open_ended], dt.date(2025, 3, 1)) == [a, open_ended]
+    # valid_to is the first day it no longer holds, as for the built-in data.
+    assert annotations_on([a, open_ended], dt.date(2025, 5, 31)) == [a, open_ended]
+    assert annotations_on([a, open_ended], dt.date(2025, 6, 1)) == [open_ended]
     assert annotations_on([a, open_ended], dt.date(2030, 1, 1)) == [open_ended]
 
 

@@ -63,7 +63,7 @@ CREATE TABLE annotations (
     name text NOT NULL,
     status text NOT NULL CHECK (status IN ('reported', 'proposed', 'demanded', 'own_reading')),
     valid_from date NOT NULL,
-    valid_to date CHECK (valid_to IS NULL OR valid_to >= valid_from),
+    valid_to date CHECK (valid_to IS NULL OR valid_to > valid_from),
     sources jsonb NOT NULL CHECK (jsonb_array_length(sources) > 0),
     basis text NOT NULL CHECK (basis IN ('reported', 'schematic')),
     confidence text NOT NULL CHECK (confidence IN ('high', 'medium', 'low')),
