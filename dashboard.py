@@ -26,5 +26,5 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-sidebar.render()
+sidebar.render(with_date=navigation is not PAGES[0])  # the map page has its own, by the map
 navigation.run()

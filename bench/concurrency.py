@@ -173,7 +173,7 @@ async def run_session(browser: Any, url: str, index: int, markers: list[str],
         await step("map")
 
         # 2. Another date, typed into the sidebar's date field.
-        side = page.locator("[data-testid=stSidebar]")
+        side = page.locator("[data-testid=stMain]")  # the map page's date picker
         await side.get_by_role("spinbutton", name="month, As-of date").click()
         await page.keyboard.type(f"{second.month:02d}")
         await side.get_by_role("spinbutton", name="day, As-of date").click()

@@ -7,17 +7,23 @@ the data folder too; callers must not modify what they get.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
 from geo.core.timeline import StateLookup, incidents_in_window, state_lookup, window_mask
+from geo.render import charts
 from geo.render.assets import figure_of
+from geo.render.live import split_live
 from geo.render.map import IncidentLayer, incident_layer
 from ui import loaders
+
+#: The map page's own date picker, beside the map (in the fragment that reruns on a date change).
+DATE_KEY: Final[str] = "map_date"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -56,6 +62,33 @@ def incident_layer_for(day: str, window_days: int | None) -> IncidentLayer:
     return _layer_for(loaders.data_dir(), day, window_days)
 
 
+def chart_range(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The time axis of the charts under the map: June 2024 (or a month before ``day``) to
+    today (or ``day``)."""
+    return min(dt.date(2024, 6, 1), day - dt.timedelta(days=30)), max(dt.date.today(), day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _track(folder: str, start: dt.date, end: dt.date, selected: str | None) -> dict[str, Any]:
+    return charts.timeline_chart(loaders.timeline().data, start, start, end, selected).to_dict()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _weekly(folder: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    return charts.weekly_chart(loaders.incidents().data, start, start, end).to_dict()
+
+
+def track_spec(day: dt.date, selected: str | None) -> dict[str, Any]:
+    """The negotiation track's Vega-Lite spec with ``day`` marked: built and validated once per
+    axis and selection, only the date rule changes with the date."""
+    return charts.at_date(_track(loaders.data_dir(), *chart_range(day), selected), day)
+
+
+def weekly_spec(day: dt.date) -> dict[str, Any]:
+    """The incidents-per-week spec with ``day`` marked (built once per axis)."""
+    return charts.at_date(_weekly(loaders.data_dir(), *chart_range(day)), day)
+
+
 def map_origin(default: tuple[float, float, int]) -> tuple[float, float, int]:
     """Where the map script starts. Fixed per session (changed by presets and events only),
     so that panning does not rebuild the map; st_folium's center/zoom follow the URL."""
@@ -89,3 +122,13 @@ def follow_window(fmap: folium.Map, offset_px: int, min_px: int = 420,
     top = _COMPACT_TOP if compact_top else ""
     st.html(f"<style>{top}{_FRAME}{{height:max({min_px}px,calc(100vh - {offset_px}px))"
             "!important}</style>")
+
+
+def show_live(fmap: folium.Map, center: list[float], zoom: int) -> Any:
+    """Draw the page's live map: the date-dependent layers go to streamlit-folium on the side
+    (geo.render.live), so a date change swaps them in the map already drawn instead of
+    re-creating it. Returns the map's centre and zoom as the user left them."""
+    live = split_live(fmap)
+    return st_folium(live.base, key="map", height=600, use_container_width=True,
+                     returned_objects=["center", "zoom"], center=center, zoom=zoom,
+                     feature_group_to_add=live.groups, layer_control=live.control)

@@ -17,10 +17,24 @@ WINDOW_KEY: Final[str] = "sidebar_window"
 LANG_KEY: Final[str] = "sidebar_lang"
 
 
-def _picked() -> None:
-    """The user chose another date or window: the URL follows (and the event is dropped)."""
-    state.update(date=st.session_state[DATE_KEY], window=st.session_state[WINDOW_KEY],
-                 event=None)
+def _date_picked(key: str) -> None:
+    """The user chose another date: the URL follows (and the event is dropped)."""
+    state.update(date=st.session_state[key], event=None)
+
+
+def date_picker(key: str, day: dt.date) -> None:
+    """The as-of date picker (keyed ``key``) showing ``day``."""
+    state.show(key, day)
+    st.date_input(
+        "As-of date", min_value=MIN_DATE, max_value=dt.date.today(), format="YYYY-MM-DD",
+        help="The map shows every layer as it stood on this date.", key=key,
+        on_change=_date_picked, args=(key,),
+    )
+
+
+def _window_picked() -> None:
+    """The user chose another window: the URL follows (and the event is dropped)."""
+    state.update(window=st.session_state[WINDOW_KEY], event=None)
 
 
 def no_data_note(day: dt.date) -> str | None:
@@ -40,25 +54,23 @@ def _lang_picked() -> None:
     state.update(lang=st.session_state[LANG_KEY])
 
 
-def render() -> None:
+def render(with_date: bool = True) -> None:
+    """The sidebar of every page; ``with_date=False`` leaves the date picker to the page (the
+    map page keeps it beside the map, in the part that reruns on a date change)."""
     view = state.current()
     state.show(LANG_KEY, view.lang)
-    state.show(DATE_KEY, view.date)
     state.show(WINDOW_KEY, view.window)
     with st.sidebar:
         st.markdown("**Frontier as of**")
-        st.date_input(
-            "As-of date", min_value=MIN_DATE, max_value=dt.date.today(), format="YYYY-MM-DD",
-            help="The map shows every layer as it stood on this date.", key=DATE_KEY,
-            on_change=_picked,
-        )
-        st.caption(loaders.data_through())
-        note = no_data_note(view.date)
-        if note:
-            st.info(note)
+        if with_date:
+            date_picker(DATE_KEY, view.date)
+            st.caption(loaders.data_through())
+            note = no_data_note(view.date)
+            if note:
+                st.info(note)
         st.selectbox(
             "Incident window (ending on that date)", list(WINDOWS), format_func=window_label,
-            key=WINDOW_KEY, on_change=_picked,
+            key=WINDOW_KEY, on_change=_window_picked,
         )
         st.selectbox(
             "Map labels", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANG_KEY,

@@ -79,6 +79,18 @@ def current() -> ViewState:
     return _VIEW.current()
 
 
+def current_in_fragment() -> ViewState:
+    """The view in a rerun of a fragment: the session's last view, written back to the URL.
+
+    The URL a browser sends with a fragment's rerun can lag behind what the session last wrote
+    (seen when the map component answers a full rerun during playback). Within a session only
+    the app changes the view between full runs, so its last view is the one to keep."""
+    last = st.session_state.get(_VIEW.last)
+    if last:
+        _VIEW._write(last)
+    return _VIEW.current()
+
+
 def update(**changes: Any) -> ViewState:
     """Apply changes to the view and write them to the URL (other parameters are kept)."""
     return _VIEW.update(**changes)

@@ -6,7 +6,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -141,6 +141,24 @@ def step(entries: Sequence[Mapping[str, Any]], day: dt.date | str, direction: in
         return later[0] if later else None
     earlier = [e for e in entries if str(e["date"]) < iso]
     return earlier[-1] if earlier else None
+
+
+#: What a playback steps through: negotiation events, or weeks.
+PLAY_STEPS: Final[dict[str, str]] = {"event": "Negotiation events", "week": "Weeks"}
+
+
+def next_frame(
+    entries: Sequence[Mapping[str, Any]], day: dt.date, by: str, last: dt.date
+) -> tuple[dt.date, str | None] | None:
+    """The frame after ``day`` of a playback by ``by`` (a key of :data:`PLAY_STEPS`): the next
+    negotiation event's date and id, or the day a week on (no event). None past ``last``."""
+    if by == "week":
+        later = day + dt.timedelta(days=7)
+        return (later, None) if later <= last else None
+    entry = step(entries, day, 1)
+    if entry is None or str(entry["date"]) > last.isoformat():
+        return None
+    return dt.date.fromisoformat(str(entry["date"])[:10]), str(entry["id"])
 
 
 def entries_near(

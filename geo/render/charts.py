@@ -120,6 +120,15 @@ def weekly_chart(
                                     autosize=FIT_WIDTH)
 
 
+def at_date(spec: Mapping[str, Any], current: dt.date) -> dict[str, Any]:
+    """A chart's spec (``to_dict()`` of :func:`timeline_chart` or :func:`weekly_chart`) with its
+    date rule, the last layer, moved to ``current``: a date change re-sends the chart without
+    building and validating it again. ``spec`` is not modified."""
+    layers = list(spec["layer"])
+    layers[-1] = {**layers[-1], "data": {"values": [{"date": current.isoformat()}]}}
+    return {**spec, "layer": layers}
+
+
 def picked_id(selection_state: Any) -> str | None:
     """The event id chosen on the chart, from streamlit's selection state."""
     try:

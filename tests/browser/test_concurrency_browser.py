@@ -61,7 +61,7 @@ def _metric(page: Any, label: str) -> Any:
 
 
 def _type_date(page: Any, day: dt.date) -> None:
-    side = page.locator("[data-testid=stSidebar]")
+    side = page.locator("[data-testid=stMain]")  # the map page's date picker
     side.get_by_role("spinbutton", name="month, As-of date").click()
     page.keyboard.type(f"{day.month:02d}")
     side.get_by_role("spinbutton", name="day, As-of date").click()

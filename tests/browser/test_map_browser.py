@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, MAP_FRAME, TIMEOUT_MS, map_frame
+from tests.browser.conftest import ARTIFACTS, MAP_FRAME, TIMEOUT_MS, map_frame, settled
 from tests.harness import local_context
 
 
@@ -77,10 +78,10 @@ def test_map_is_the_hero_and_follows_the_window(app_url: str, browser) -> None:
         assert inner["height"] >= box["height"] - 2  # Leaflet fills its frame
         page.screenshot(path=str(ARTIFACTS / "map-1500x1000.png"))
         page.set_viewport_size({"width": 1280, "height": 720})
-        page.wait_for_function(  # the frame follows the window, not a fixed 600 px
+        page.wait_for_function(  # the frame follows the window (280 px less), not a fixed size
             f"() => {{ const f = document.querySelector('{MAP_FRAME}');"
-            " return f && Math.abs(f.getBoundingClientRect().height"
-            " - Math.max(420, innerHeight - 235)) < 2; }")
+            f" return f && Math.abs(f.getBoundingClientRect().height - {box['height'] - 280})"
+            " < 2; }")
         assert page.locator(MAP_FRAME).first.bounding_box()["height"] >= 0.65 * 720
         frame = map_frame(page)
         frame.locator(".leaflet-container").first.wait_for()
@@ -93,8 +94,9 @@ def test_default_view_opens_on_the_last_day_of_data_with_incidents(app_url: str,
     page.goto(app_url)
     page.get_by_role("heading", name="The frontier as of 28 June 2026").wait_for()
     assert _incident_count(page) > 0
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    expect(sidebar.get_by_text("Data through 28 Jun 2026", exact=False)).to_be_visible()
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("Data through 28 Jun 2026", exact=False).first).to_be_visible()
+    expect(main.get_by_role("spinbutton", name="month, As-of date")).to_be_visible()
     page.goto(f"{app_url}/?date=2026-10-01")
     page.get_by_role("heading", name="The frontier as of 01 October 2026").wait_for()
     expect(page.locator('[data-testid="stMain"]').get_by_text(
@@ -124,3 +126,34 @@ def test_charts_are_readable(app_url: str, page) -> None:
     tooltip = page.locator("#vg-tooltip-element")
     expect(tooltip).to_contain_text("Fifth round")  # the event's title on hover
     page.screenshot(path=str(ARTIFACTS / "map-charts.png"))
+
+
+def _title_date(page) -> str:
+    text = page.locator("h1").first.inner_text()
+    return dt.datetime.strptime(text.removeprefix("The frontier as of "), "%d %B %Y").date() \
+        .isoformat()
+
+
+def test_playback_steps_the_live_map_and_pause_keeps_the_frame(app_url: str, page) -> None:
+    page.goto(f"{app_url}/?date=2025-01-10&window=90")
+    map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for()
+    page.get_by_role("heading", name="The frontier as of 10 January 2025").wait_for()
+    page.get_by_role("button", name=re.compile(r"Play$")).click()
+    page.get_by_role("button", name=re.compile(r"Pause$")).wait_for()
+    seen = {_title_date(page)}
+    for _ in range(2):  # the title's date changes at least twice while playing
+        page.wait_for_function(
+            "seen => { const h = document.querySelector('h1');"
+            " return h && !seen.includes(h.innerText); }", arg=[
+                f"The frontier as of {dt.date.fromisoformat(d):%d %B %Y}" for d in seen])
+        seen.add(_title_date(page))
+    map_frame(page).locator(".leaflet-overlay-pane path.incident").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "map-playing.png"))
+    page.get_by_role("button", name=re.compile(r"Pause$")).click()
+    page.get_by_role("button", name=re.compile(r"Play$")).wait_for()
+    settled(page)
+    shown = _title_date(page)
+    assert len(seen) >= 3 and shown > "2025-01-10"
+    page.wait_for_url(re.compile(rf"date={shown}"))  # the permalink is on the frame shown
+    picker = page.locator('[data-testid="stMain"] [data-testid="stDateInput"]')
+    assert re.sub(r"\D", "", picker.inner_text()) == shown.replace("-", "")  # the picker too

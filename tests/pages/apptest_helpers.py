@@ -20,9 +20,16 @@ def components(at: AppTest, name: str = "streamlit_folium.st_folium") -> list[di
 
 
 def folium_args(at: AppTest) -> dict[str, Any]:
+    """The first map's arguments; its ``script`` is everything the browser runs for it: the
+    map's own script, then the layers and layer control sent on the side (the Map page sends
+    its date-dependent layers as ``feature_group``), as ``script_only`` keeps the first."""
     maps = components(at)
     assert maps, "no st_folium component rendered"
-    return maps[0]
+    args = dict(maps[0])
+    args["script_only"] = args["script"]
+    args["script"] = "\n".join(part for part in (args["script"], args.get("feature_group"),
+                                                 args.get("layer_control")) if part)
+    return args
 
 
 def vega_specs(at: AppTest) -> list[dict[str, Any]]:

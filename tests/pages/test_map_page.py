@@ -10,7 +10,10 @@ import pytest
 
 from geo.data.loaders import DATA_DIR
 from tests.pages.apptest_helpers import folium_args, run_app, vega_specs
-from ui.sidebar import DATE_KEY, WINDOW_KEY
+from ui import sidebar
+from ui.mapview import DATE_KEY
+from ui.playback import PLAY_KEY, STEP_KEY
+from ui.sidebar import WINDOW_KEY
 
 
 def _incident_ids(script: str) -> set[str]:
@@ -57,7 +60,8 @@ def test_map_says_how_far_the_data_reach_and_shows_the_caveats(late) -> None:
 
 def test_query_params_reproduce_the_state(late) -> None:
     args = folium_args(late)
-    assert late.sidebar.date_input(key=DATE_KEY).value.isoformat() == "2025-12-10"
+    assert late.date_input(key=DATE_KEY).value == dt.date(2025, 12, 10)  # beside the map
+    assert not late.sidebar.date_input  # one date picker: the map page's
     assert late.sidebar.selectbox(key=WINDOW_KEY).value == "30"
     assert args["returned_objects"] == ["center", "zoom"]
     assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
@@ -113,7 +117,7 @@ def test_view_survives_a_switch_of_page() -> None:
     at.switch_page("pages/sources.py")
     at.run()
     assert not at.exception
-    assert at.sidebar.date_input(key=DATE_KEY).value.isoformat() == "2025-03-01"
+    assert at.sidebar.date_input(key=sidebar.DATE_KEY).value == dt.date(2025, 3, 1)
     assert at.query_params["date"] in ("2025-03-01", ["2025-03-01"])
     assert at.query_params["window"] in ("90", ["90"])
 
@@ -151,3 +155,36 @@ def test_keyed_widgets_follow_the_url_and_write_to_it() -> None:
     assert at.multiselect(key="map_layers").value == ["hermon"]
     assert at.selectbox(key="map_basemap").value == "topo"
     assert at.selectbox(key=WINDOW_KEY).value == "90"
+
+
+def test_play_and_pause_keep_the_frame_in_the_url() -> None:
+    at = run_app({"date": "2025-01-10"})
+    assert at.button(key=PLAY_KEY).label == "Play"
+    at.button(key=PLAY_KEY).click().run()  # the whole page reruns: no frame is skipped
+    assert not at.exception
+    assert at.button(key=PLAY_KEY).label == "Pause"
+    assert _param(at, "date") == "2025-01-10"
+    assert at.title[0].value == "The frontier as of 10 January 2025"
+    at.button(key=PLAY_KEY).click().run()
+    assert at.button(key=PLAY_KEY).label == "Play"
+    assert _param(at, "date") == "2025-01-10"
+
+
+def test_play_at_the_end_starts_from_the_fall_of_assad() -> None:
+    at = run_app()  # opens on the last day of data: no event after it
+    assert at.title[0].value == "The frontier as of 28 June 2026"
+    at.selectbox(key=STEP_KEY).set_value("week").run()
+    at.button(key=PLAY_KEY).click().run()
+    assert _param(at, "date") == "2024-12-08"
+    assert at.title[0].value == "The frontier as of 08 December 2024"
+
+
+def test_a_date_change_swaps_layers_in_the_map_drawn(early, late) -> None:
+    """The map's own script is the same on both dates (streamlit-folium keeps the map drawn);
+    the date-dependent layers and their legend go on the side."""
+    first, second = folium_args(early), folium_args(late)
+    assert first["script_only"] == second["script_only"]
+    assert first["feature_group"] != second["feature_group"]
+    assert "map-legend" in first["feature_group"] and "map-legend" not in first["script_only"]
+    assert "L.control.layers" in first["layer_control"]
+    assert not _incident_ids(first["script_only"]) and _incident_ids(first["feature_group"])

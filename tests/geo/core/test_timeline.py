@@ -12,6 +12,7 @@ from geo.core.timeline import (
     entries_near,
     entry_index,
     incidents_in_window,
+    next_frame,
     state_at,
     state_lookup,
     status_on,
@@ -280,3 +281,17 @@ def test_state_lookup_gives_what_state_at_gives(features, source) -> None:
     assert len(lookup.days) >= (3 if source == "fixture" else 10)
     for day in [*_around(lookup.days), dt.date(2025, 9, 16)]:
         pd.testing.assert_frame_equal(lookup.at(day), state_at(layers, day))
+
+
+def test_next_frame_by_event_and_by_week(entries) -> None:
+    last = dt.date(2025, 12, 31)
+    assert next_frame(entries, dt.date(2024, 12, 8), "event", last) == (
+        dt.date(2025, 8, 24), "tl-2025-08-24")
+    assert next_frame(entries, dt.date(2025, 9, 16), "event", last) is None  # 5 Jan 2026 > last
+    assert next_frame(entries, dt.date(2025, 9, 16), "week", last) == (dt.date(2025, 9, 23), None)
+    assert next_frame(entries, dt.date(2025, 12, 25), "week", last) is None
+    frames, day = [], dt.date(2024, 12, 1)
+    while (frame := next_frame(entries, day, "event", dt.date(2026, 6, 28))) is not None:
+        day = frame[0]
+        frames.append(frame[1])
+    assert frames == ["tl-2024-12-08", "tl-2025-08-24", "tl-2025-09-16", "tl-2026-01-05"]

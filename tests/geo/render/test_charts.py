@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import altair as alt
 import pandas as pd
 
-from geo.render.charts import SELECTION, picked_id, timeline_chart, weekly_chart
+from geo.render.charts import SELECTION, at_date, picked_id, timeline_chart, weekly_chart
 
 
 def test_chart_holds_events_in_range_and_marks_date(make_timeline_entry) -> None:
@@ -56,3 +58,19 @@ def test_weekly_chart_has_a_readable_height_and_axes() -> None:
     assert chart.to_dict()["height"] >= 150 and chart.to_dict()["autosize"]["type"] == "fit-x"
     assert bars["x"]["axis"]["format"] == "%b %Y"
     assert bars["y"]["title"] == "Incidents per week"
+
+
+def test_at_date_moves_only_the_rule(make_timeline_entry) -> None:
+    entries = [make_timeline_entry(id="a", date="2025-01-05")]
+    args = (dt.date(2024, 6, 1), dt.date(2026, 2, 1))
+    for build in (lambda day: timeline_chart(entries, day, *args),
+                  lambda day: weekly_chart(pd.DataFrame({"event_date": ["2025-01-06"],
+                                                         "event_type": ["Battles"]}), day, *args)):
+        spec = build(dt.date(2024, 6, 1)).to_dict()
+        before = json.dumps(spec, sort_keys=True)
+        moved = at_date(spec, dt.date(2025, 9, 16))
+        assert json.dumps(spec, sort_keys=True) == before  # the cached spec is untouched
+        assert moved["layer"][-1]["data"] == {"values": [{"date": "2025-09-16"}]}
+        assert moved["layer"][-1]["mark"] == spec["layer"][-1]["mark"]
+        assert moved["layer"][:-1] == spec["layer"][:-1]
+        alt.LayerChart.from_dict(moved)  # still a valid Vega-Lite spec

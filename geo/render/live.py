@@ -1,0 +1,91 @@
+"""The live map split for a date change: what changes with the date is sent apart from the map.
+
+streamlit-folium re-creates its map whenever the map's script changes, and takes layers that
+change (``feature_group_to_add``) and the layer control (``layer_control``) on the side, swapping
+them in place. :func:`split_live` takes the date-dependent overlays (every feature group but the
+terrain) and the layer control out of a map from :func:`geo.render.map.build_map`: the map that
+is left is the same on every date (the basemaps, terrain, controls), so a date change
+re-sends only the layers and their legend, and the map is not rebuilt.
+
+streamlit-folium adds every such layer to the map; the last group, :class:`Restore`, hides those
+that were built hidden and lets the zoom-dependent ones (location uncertainty) apply their zoom.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import folium
+from jinja2 import Template
+
+from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
+from geo.render.legend import Legend
+
+#: Overlays that stay on the map whatever the date.
+_STATIC: Final[frozenset[str]] = frozenset(GROUP_LABELS[group] for group in TERRAIN_GROUPS)
+#: The variable streamlit-folium gives the n-th added group.
+_VARIABLE: Final[str] = "feature_group_feature_group_{}"
+
+
+class Restore(folium.MacroElement):
+    """Hides the groups built hidden once streamlit-folium has added them all, fires the map's
+    zoomend so that groups shown from a zoom on (uncertainty circles) apply it, and puts the
+    legend of these layers in place of the previous one."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent._parent.get_name() }};
+            [{{ this.hidden|join(', ') }}].forEach(function(g) { map.removeLayer(g); });
+            map.fire('zoomend');
+            {% if this.legend %}
+            if (window.liveLegend) { map.removeControl(window.liveLegend); }
+            var box = L.control({position: {{ this.legend.position|tojson }}});
+            box.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.legend.css_class|tojson }});
+                div.innerHTML = {{ this.legend.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            box.addTo(map);
+            window.liveLegend = box;
+            {% endif %}
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, hidden: list[str], legend: Legend | None) -> None:
+        super().__init__()
+        self._name = "Restore"
+        self.hidden = hidden
+        self.legend = legend
+
+
+@dataclass(frozen=True)
+class LiveMap:
+    """The map without its date-dependent overlays, those overlays, and a layer control."""
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
+
+
+def split_live(fmap: folium.Map) -> LiveMap:
+    """Move the date-dependent overlays and the layer control out of ``fmap`` (modified)."""
+    groups: list[folium.FeatureGroup] = []
+    legend = None
+    for name, child in list(fmap._children.items()):
+        if isinstance(child, Legend):  # it names the incidents' event types: it changes too
+            legend = child
+            del fmap._children[name]
+        elif isinstance(child, folium.LayerControl):
+            del fmap._children[name]
+        elif (isinstance(child, folium.FeatureGroup) and child.overlay
+              and child.layer_name not in _STATIC):
+            groups.append(child)
+            del fmap._children[name]
+    hidden = [_VARIABLE.format(i) for i, group in enumerate(groups) if not group.show]
+    last = folium.FeatureGroup(name="restore", control=False)
+    last.add_child(Restore(hidden, legend))
+    return LiveMap(fmap, [*groups, last], folium.LayerControl(collapsed=True))
