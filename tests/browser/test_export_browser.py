@@ -17,8 +17,9 @@ from geo.export import browser
 from geo.export.html_map import render_html
 from geo.export.layout import OUTPUT_PRESETS, box_pixels
 from geo.export.snapshot import make_snapshot
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, settled
 from tests.conftest import DATA_DIR
+from tests.harness import local_context
 
 VIEW = {"date": "2025-01-10", "window": "since"}
 
@@ -132,6 +133,44 @@ def test_export_page_downloads_with_meaningful_names(app_url: str, page,
     html.value.save_as(saved)
     assert "<script src=" not in saved.read_text(encoding="utf-8")
     page.screenshot(path=str(ARTIFACTS / "export-page.png"), full_page=True)
+
+
+#: Keeps the links Streamlit clicks to start a download, instead of following them.
+HOLD_DOWNLOADS = """() => {
+    window.heldDownloads = [];
+    const click = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function () {
+        if (this.href.includes('/media/')) window.heldDownloads.push(this.href);
+        else click.call(this);
+    };
+}"""
+FETCH = "async (url) => { const r = await fetch(url); return [r.status, await r.text()]; }"
+
+
+def test_export_download_outlives_other_sessions_runs(app_url: str, page,
+                                                       browser) -> None:
+    """The browser's GET of a download (not Streamlit's check of the URL when the button is
+    drawn) is delayed until two script runs of another session have finished, each ending with
+    Streamlit's removal of the files no session references: the file is still served. (The
+    file of a deferred download, made on click, was referenced by no session: 404 by then.)
+    Playwright cannot hold a download's request, so the page keeps the link Streamlit clicks
+    and fetches it afterwards."""
+    page.goto(f"{app_url}/export?date=2025-01-10&window=30")
+    page.get_by_role("button", name="Render the playback GIF").wait_for()
+    settled(page)
+    page.evaluate(HOLD_DOWNLOADS)
+    page.get_by_role("button", name="Download GEOJSON").click()
+    page.wait_for_function("() => window.heldDownloads.length === 1")
+    other = local_context(browser).new_page()
+    for _ in range(2):  # a new session each time, its script run to the end
+        other.goto(f"{app_url}/sources")
+        other.get_by_role("heading", name="Sources and data quality").wait_for()
+        settled(other)
+    other.context.close()
+    url = page.evaluate("() => window.heldDownloads[0]")
+    status, body = page.evaluate(FETCH, url)
+    assert status == 200, (status, url)
+    assert '"FeatureCollection"' in body
 
 
 def test_exported_png_follows_the_label_language(app_url: str, page, tmp_path: Path) -> None:
