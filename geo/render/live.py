@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import folium
+from branca.element import Element
 from jinja2 import Template
 
 from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
@@ -24,8 +25,14 @@ from geo.render.legend import Legend
 
 #: Overlays that stay on the map whatever the date.
 _STATIC: Final[frozenset[str]] = frozenset(GROUP_LABELS[group] for group in TERRAIN_GROUPS)
-#: The variable streamlit-folium gives the n-th added group.
+#: The variable streamlit-folium gives the n-th added group, and the map's.
 _VARIABLE: Final[str] = "feature_group_feature_group_{}"
+LIVE_MAP: Final[str] = "map_div"
+
+
+def descendants(element: Element) -> list[Element]:
+    children = list(element._children.values())
+    return [*children, *(d for child in children for d in descendants(child))]
 
 
 class Restore(folium.MacroElement):
@@ -85,6 +92,11 @@ def split_live(fmap: folium.Map) -> LiveMap:
               and child.layer_name not in _STATIC):
             groups.append(child)
             del fmap._children[name]
+    # Scripts that name the map by its variable (zoom-dependent layers) get streamlit-folium's
+    # name for it: it renames the map in its own script only.
+    for element in (d for group in groups for d in descendants(group)):
+        if getattr(element, "map_name", None) == fmap.get_name():
+            element.map_name = LIVE_MAP  # type: ignore[attr-defined]
     hidden = [_VARIABLE.format(i) for i, group in enumerate(groups) if not group.show]
     last = folium.FeatureGroup(name="restore", control=False)
     last.add_child(Restore(hidden, legend))

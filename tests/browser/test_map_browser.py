@@ -135,6 +135,8 @@ def _title_date(page) -> str:
 
 
 def test_playback_steps_the_live_map_and_pause_keeps_the_frame(app_url: str, page) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{app_url}/?date=2025-01-10&window=90")
     map_frame(page).locator(".leaflet-overlay-pane path").first.wait_for()
     page.get_by_role("heading", name="The frontier as of 10 January 2025").wait_for()
@@ -148,6 +150,7 @@ def test_playback_steps_the_live_map_and_pause_keeps_the_frame(app_url: str, pag
                 f"The frontier as of {dt.date.fromisoformat(d):%d %B %Y}" for d in seen])
         seen.add(_title_date(page))
     map_frame(page).locator(".leaflet-overlay-pane path.incident").first.wait_for()
+    expect(map_frame(page).locator(".map-legend")).to_have_count(1)  # swapped, not stacked
     page.screenshot(path=str(ARTIFACTS / "map-playing.png"))
     page.get_by_role("button", name=re.compile(r"Pause$")).click()
     page.get_by_role("button", name=re.compile(r"Play$")).wait_for()
@@ -155,5 +158,6 @@ def test_playback_steps_the_live_map_and_pause_keeps_the_frame(app_url: str, pag
     shown = _title_date(page)
     assert len(seen) >= 3 and shown > "2025-01-10"
     page.wait_for_url(re.compile(rf"date={shown}"))  # the permalink is on the frame shown
+    assert not errors  # every side layer and the legend were drawn
     picker = page.locator('[data-testid="stMain"] [data-testid="stDateInput"]')
     assert re.sub(r"\D", "", picker.inner_text()) == shown.replace("-", "")  # the picker too

@@ -188,3 +188,7 @@ def test_a_date_change_swaps_layers_in_the_map_drawn(early, late) -> None:
     assert "map-legend" in first["feature_group"] and "map-legend" not in first["script_only"]
     assert "L.control.layers" in first["layer_control"]
     assert not _incident_ids(first["script_only"]) and _incident_ids(first["feature_group"])
+    # The side layers name the map as streamlit-folium does, never by folium's own variable
+    # (undefined there: the rest of the layers and the legend would not be drawn).
+    assert not re.search(r"\bmap_[0-9a-f]{32}\b", first["feature_group"])
+    assert "map_div" in first["feature_group"]

@@ -9,7 +9,7 @@ from geo.core.view import parse_view
 from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
 from geo.data.loaders import DATA_DIR, load_all
 from geo.render.legend import Legend
-from geo.render.live import Restore, split_live
+from geo.render.live import LIVE_MAP, Restore, descendants, split_live
 from geo.render.map import MapSpec, build_map
 
 
@@ -32,3 +32,7 @@ def test_split_live_keeps_only_what_never_changes() -> None:
               if not g.show}
     assert set(restore.hidden) == hidden and hidden  # e.g. layers not in the view
     assert all(g.show for g in live.groups if g.layer_name == GROUP_LABELS["incidents"])
+    # Scripts in the groups name the map as streamlit-folium does (its own name is undefined
+    # in the layers it adds): the uncertainty circles shown from zoom 11, for one.
+    named = [d for g in live.groups for d in descendants(g) if hasattr(d, "map_name")]
+    assert named and all(d.map_name == LIVE_MAP for d in named)
