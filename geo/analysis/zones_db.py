@@ -143,7 +143,10 @@ def _masks(conn: sa.Connection) -> tuple[str, dict[str, Any]]:
             sa.text("SELECT zone_key, valid_from, valid_to FROM zones")):
         if key in BITS:
             validity[(valid_from, valid_to)] = validity.get((valid_from, valid_to), 0) | BITS[key]
-    params: dict[str, Any] = {}
+    cell = conn.execute(sa.text("SELECT cell_deg FROM zone_grid")).scalar()
+    if validity and cell is None:
+        raise RuntimeError("the zones have no grid: load them again with load_zones")
+    params: dict[str, Any] = {"cell": cell}
     cases = []
     for n, ((valid_from, valid_to), mask) in enumerate(validity.items()):
         conditions = ["true"]
@@ -160,8 +163,8 @@ def _masks(conn: sa.Connection) -> tuple[str, dict[str, Any]]:
                                         ELSE zone_hits(c.maybe_mask, x.geom) END)
                          & ({holds}) AS m
         FROM incidents x JOIN zone_cells c
-          ON c.i = floor(ST_X(x.geom) / (SELECT cell_deg FROM zone_grid))::int
-         AND c.j = floor(ST_Y(x.geom) / (SELECT cell_deg FROM zone_grid))::int
+          ON c.i = floor(ST_X(x.geom) / CAST(:cell AS double precision))::int
+         AND c.j = floor(ST_Y(x.geom) / CAST(:cell AS double precision))::int
         WHERE x.dataset = :name AND x.event_date IS NOT NULL
     """, params
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import sqlalchemy as sa
 
 from bench.synth import synthetic_incidents
 from geo.analysis.zones import ZONE_BY_KEY, classify
@@ -61,3 +62,15 @@ def test_points_on_outlines_and_cell_edges_match_memory(postgis_url: str, layers
     frame.loc[frame.index[::2], "event_date"] = "2025-09-16"  # the day the proposals start
     counts = _same_as_memory(postgis_url, layers, frame)
     assert counts["aos"] > 0 and counts["prop_no_fly"] > 0
+
+
+def test_zones_without_their_grid_are_refused(postgis_url: str, layers) -> None:
+    """Zones loaded without the grid (e.g. by an older load_zones) would classify nothing: the
+    classification refuses instead of answering zero."""
+    target = PostgisStore(postgis_url)
+    target.save_dataset("synthetic", incident_frame(synthetic_incidents(50, seed=3)), None)
+    with target.engine.begin() as conn:
+        load_zones(conn, layers)
+        conn.execute(sa.text("DELETE FROM zone_grid"))
+        with pytest.raises(RuntimeError, match="load_zones"):
+            zone_counts(conn, "synthetic")
