@@ -78,7 +78,7 @@ def title_html(row: Mapping[str, Any]) -> str:
 
 
 #: The terrain model a popup's elevation comes from (geo.data.dem, data/SOURCES.md).
-ELEVATION_LABEL: Final[str] = "Elevation (SRTM 90 m)"
+ELEVATION_LABEL: Final[str] = "Ground at this point (SRTM 90 m)"
 
 
 def elevation_html(row: Mapping[str, Any]) -> str:

@@ -25,12 +25,14 @@ from geo.render import terrain_build
 from geo.render.assets import walk
 from geo.render.elements import GeoJsonLayer
 from geo.render.map import MapSpec, build_map
+from geo.render.popups import ELEVATION_LABEL
 from geo.render.static_files import Manifest, StaticBuildMissing, hashed_name, write_bundle
 from geo.render.terrain_map import (
     BASEMAP_PANE,
     NO_TERRAIN_LABEL,
     PANES,
     HillshadeOverlay,
+    TerrainPanes,
     add_elevation_readout,
     add_terrain_layers,
 )
@@ -104,6 +106,7 @@ def test_built_contours_include_labelled_major_levels(built) -> None:
 def test_map_references_terrain_by_url_not_bytes(built) -> None:
     _, manifest = built
     fmap = folium.Map(location=[33.2, 35.8], zoom_start=9, tiles=None)
+    fmap.add_child(TerrainPanes())  # the panes and the fetch-once loader, as build_map adds them
     groups = add_terrain_layers(fmap, ["hillshade"], manifest=manifest)
     control = plugins.MousePosition().add_to(fmap)
     add_elevation_readout(fmap, control, manifest=manifest)
@@ -160,10 +163,11 @@ def test_point_popups_carry_the_dem_elevation(make_incident) -> None:
         event_id_cnty="SYR0002", latitude="33.5138", longitude="36.2765", location="Damascus")])
     pops = {f["id"]: f["properties"]["pop"] for e in walk(fmap) if isinstance(e, GeoJsonLayer)
             and not e.circles for f in e.data["features"]}
-    summit = re.search(r"Elevation \(SRTM 90 m\): ([\d,]+) m", pops["hermon_summit"])
+    label = re.escape(ELEVATION_LABEL)
+    summit = re.search(label + r": ([\d,]+) m", pops["hermon_summit"])
     # The summit feature's point (35.85998 E, 33.41 N) is 0.7 km from the DEM's top cell.
     assert summit and int(summit.group(1).replace(",", "")) == elevations_at([35.85998], [33.41])[0]
-    assert re.search(r"Elevation \(SRTM 90 m\): [\d,]+ m", pops["SYR0001"])
-    assert "Elevation (SRTM 90 m): no terrain data here" in pops["SYR0002"]
+    assert re.search(label + r": [\d,]+ m", pops["SYR0001"])
+    assert "Ground at this point (SRTM 90 m): no terrain data here" in pops["SYR0002"]
     area = next(pid for pid in pops if pid.startswith("aos"))
     assert "Elevation" not in pops[area]  # not a point
