@@ -1,5 +1,5 @@
-"""Data files of a view (GeoJSON, GeoPackage, KML): the visible layer features and incidents
-as one table, each row with its provenance."""
+"""Data files of a view (GeoJSON, GeoPackage, KML): the visible layer features, incidents and
+user annotations as one table, each row with its provenance."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geo.core.annotation import Annotation
 from geo.core.crs import WGS84
 from geo.core.dates import date_text, entry_precision, incident_precision
 from geo.core.model import is_blank
 from geo.export.kml import kml_description
 from geo.export.snapshot import INCIDENT_CREDITS, Snapshot
+from geo.render.annotations import ANNOTATIONS_CREDIT
 
 #: Licence of the incident layer (data/SOURCES.md).
 INCIDENT_LICENCE: Final[str] = "compilation CC BY 4.0; coordinates GeoNames CC BY 4.0"
@@ -38,6 +40,8 @@ EXPORT_COLUMNS: Final[tuple[str, ...]] = (
     # its source field, the source's own placement, a schematic area's label, the district
     "date_text", "name_ar", "name_ar_source", "location_precision_reported", "area_label",
     "admin2", "admin2_reported",
+    # a user annotation's saved version: its number, who saved it and when (UTC, ISO 8601)
+    "version", "author", "saved_at",
 )
 
 
@@ -52,8 +56,27 @@ def _code(value: Any) -> str:
     return text and str(int(float(text)))
 
 
+def annotation_row(a: Annotation, as_of: str) -> dict[str, Any]:
+    """A user annotation as a row of the export table (item and layer "annotation"); its
+    sources as the built-in data's (title, url, document)."""
+    sources = [{k: v for k, v in (("title", s.title), ("url", s.url), ("document", s.reference))
+                if v} for s in a.sources]
+    return {
+        "item_id": a.id, "item": "annotation", "layer": "annotation", "group": "annotations",
+        "name": a.name, "status": a.status, "status_on_date": a.status,
+        "disputed_on_date": "false", "valid_from": a.valid_from.isoformat(),
+        "valid_to": a.valid_to.isoformat() if a.valid_to else "", "date_precision": "day",
+        "basis": a.basis, "confidence": a.confidence,
+        "sources": json.dumps(sources, ensure_ascii=False), "attribution": ANNOTATIONS_CREDIT,
+        "notes": a.note, "as_of": as_of, "date_text": date_text(a.valid_from),
+        "version": str(a.version), "author": a.author,
+        "saved_at": a.saved_at.isoformat() if a.saved_at else "",
+    }
+
+
 def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
-    """Visible layer features and incidents as one table, each row with its provenance:
+    """Visible layer features, incidents and the user annotations that hold on the date as one
+    table, each row with its provenance:
     sources (JSON text), basis, confidence, attribution, licence, valid_from/to and status on
     the date. Dates are ISO strings. The key is ``item_id`` (KML reserves ``id``)."""
     as_of = snap.view.date.isoformat()
@@ -112,6 +135,9 @@ def export_frame(snap: Snapshot) -> gpd.GeoDataFrame:
             "admin2_reported": _text(row.get("admin2_reported")),
         })
         geoms.append(row["geometry"])
+    for annotation in snap.shown_annotations:
+        rows.append(annotation_row(annotation, as_of))
+        geoms.append(annotation.geometry)
     blank = dict.fromkeys(EXPORT_COLUMNS, "")
     frame = pd.DataFrame([{**blank, **row} for row in rows], columns=list(EXPORT_COLUMNS),
                          dtype=str)

@@ -1,5 +1,6 @@
-"""The standalone interactive HTML map of a view: the live map's build, every asset inlined,
-with an info box (date, incident window, how far the data reach, data version, permalink).
+"""The standalone interactive HTML map of a view: the live map's build (with the user
+annotations that hold on the date, in their own layer), every asset inlined, with an info box
+(date, incident window, how far the data reach, data version, permalink).
 
 The live map reads its terrain from the app's static files (``/app/static/terrain/...``), which
 a file opened offline cannot reach. Here the hillshade (≈ 1 MB PNG) and the contours (≈ 0.8 MB
@@ -55,7 +56,8 @@ def render_html(snap: Snapshot, controls: bool = True) -> str:
     """A standalone HTML page of the live map for the view, with every asset inlined."""
     view = snap.view
     fmap = build_map(snap.features, snap.window_incidents,
-                     MapSpec(view, (view.lat, view.lon, view.zoom), controls=controls))
+                     MapSpec(view, (view.lat, view.lon, view.zoom), controls=controls,
+                             annotations=snap.shown_annotations))
     inline_terrain(fmap, terrain_manifest())
     root = cast(Figure, fmap.get_root())  # a folium Map's root is always a Figure
     root.title = html.escape(f"The frontier as of {view.date.isoformat()}")

@@ -28,10 +28,20 @@ def _dates(row: Mapping[str, Any]) -> str:
     return f"Valid: {esc(start)} – {end}"
 
 
+def _saved(row: Mapping[str, Any]) -> str:
+    """A user annotation's version, author and time of saving; blank for other items."""
+    if row.get("item") != "annotation":
+        return ""
+    when = f" at {esc(row['saved_at'])}" if not is_blank(row.get("saved_at")) else ""
+    return (f"<small>User annotation · version {esc(row.get('version'))} · saved by "
+            f"<span dir='auto'>{esc(row.get('author'))}</span>{when}</small>")
+
+
 def kml_description(row: Mapping[str, Any]) -> str:
     """The description of one row of :func:`geo.export.data.export_frame` (every value a
     string; ``sources`` is JSON text): name, status, dates, basis and confidence, notes,
-    sources (publisher — title — date, linked when the URL is http(s)), credit and licence."""
+    sources (publisher — title — date, linked when the URL is http(s)), credit and licence;
+    for a user annotation, its version, author and time of saving."""
     parts = [
         f"<b>{esc(row['name'])}</b>",
         f"<span dir='auto' lang='ar'>{esc(row['name_ar'])}</span>"
@@ -42,6 +52,8 @@ def kml_description(row: Mapping[str, Any]) -> str:
         f"Basis: {esc(row['basis'])} · confidence: {esc(row['confidence'] or 'not given')}",
         esc(row.get("notes")),
         "Sources:" + sources_html(json.loads(row["sources"] or "[]")),
-        f"<small>{esc(row.get('attribution'))} · {esc(row.get('licence'))}</small>",
+        "<small>" + " · ".join(esc(row.get(k)) for k in ("attribution", "licence")
+                               if not is_blank(row.get(k))) + "</small>",
+        _saved(row),
     ]
     return "<br>".join(p for p in parts if p)

@@ -22,6 +22,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from pyproj import Transformer
 
 from geo.core import styles
+from geo.core.annotation import Annotation
 from geo.core.crs import WGS84
 from geo.core.labels import Bounds
 from geo.core.model import is_blank
@@ -32,6 +33,7 @@ from geo.export.overlay import Overlay
 from geo.export.snapshot import Snapshot
 from geo.export.static_labels import draw_labels, view_labels
 from geo.export.static_terrain import draw_terrain
+from geo.render.annotations import annotation_style
 
 MERCATOR: Final[str] = "EPSG:3857"
 #: Metres per CSS pixel at zoom 0 in Web Mercator (256 px tiles).
@@ -183,6 +185,15 @@ def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame) -> None:
                linewidths=1 * PT_PER_PX, zorder=6)
 
 
+def _draw_annotations(ax: Axes, annotations: tuple[Annotation, ...], extent: _Frame) -> None:
+    """User annotations, each in its status style (as the live map's layer draws them)."""
+    for annotation in annotations:
+        shapes = _prepare(gpd.GeoDataFrame(geometry=[annotation.geometry], crs=WGS84), extent)
+        if not shapes.empty:
+            _draw_styled(ax, shapes.geometry, annotation_style(annotation),
+                         _geom_kind(annotation.geometry))
+
+
 def _draw_overlay(ax: Axes, overlay: Overlay, extent: _Frame) -> None:
     """A result over the layers: translucent areas (as the live map draws them), then its
     points, yellow with a black ring as the live map marks an observer."""
@@ -207,8 +218,8 @@ def _north_arrow(ax: Axes, size: float) -> None:
 
 
 def draw_map(fig: Figure, snap: Snapshot, preset: Preset) -> None:
-    """The map region of ``fig``: base, layer groups in draw order, incidents, place labels,
-    scale bar and north arrow."""
+    """The map region of ``fig``: base, layer groups in draw order, incidents, user
+    annotations, place labels, scale bar and north arrow."""
     view, fs = snap.view, preset.font
     extent = _map_frame(view, preset)
     ax = fig.add_axes(layout(preset)["map"])
@@ -231,6 +242,7 @@ def draw_map(fig: Figure, snap: Snapshot, preset: Preset) -> None:
         if group != "places":  # a place is drawn as its label: its dot and name
             _draw_features(ax, _prepare(shown[shown["group"] == group], extent))
     _draw_incidents(ax, snap.shown_incidents)
+    _draw_annotations(ax, snap.shown_annotations, extent)
     if snap.overlay is not None:
         _draw_overlay(ax, snap.overlay, extent)
     draw_labels(ax, view_labels(snap, bounds), _mercator_xy, extent.pixel, size_scale)

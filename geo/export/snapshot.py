@@ -1,5 +1,5 @@
 """What a view shows: the :class:`Snapshot` every export is drawn from (features, incidents,
-credits, sources), the data version and the file names of the exports."""
+user annotations, credits, sources), the data version and the file names of the exports."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd
 
+from geo.core.annotation import Annotation
 from geo.core.model import is_blank
 from geo.core.timeline import incidents_in_window, state_at, window_start
-from geo.core.view import PRESETS, ViewState, permalink
+from geo.core.view import MAX_ANN, PRESETS, ViewState, permalink
 from geo.core.vocabulary import (
     FALL_OF_ASSAD,
     GROUP_LABELS,
@@ -29,6 +30,7 @@ from geo.core.vocabulary import (
 from geo.data.coverage import NO_COVERAGE, Coverage, data_through_text
 from geo.data.dem import DEM_CREDIT
 from geo.export.overlay import Overlay
+from geo.render.annotations import ANNOTATIONS_CREDIT
 from geo.render.credits import INCIDENT_CREDITS, credits_for
 
 CAVEAT: Final[str] = (
@@ -92,6 +94,8 @@ class Snapshot:
     coverage: Coverage = NO_COVERAGE
     #: A result drawn over the map (a viewshed), with its caption; None for the plain view.
     overlay: Overlay | None = None
+    #: User annotations of the view (every date; those that hold on the date are drawn).
+    annotations: tuple[Annotation, ...] = ()
 
     @property
     def data_through(self) -> str:
@@ -124,6 +128,11 @@ class Snapshot:
             return self.window_incidents.iloc[0:0]
         return self.window_incidents
 
+    @cached_property
+    def shown_annotations(self) -> tuple[Annotation, ...]:
+        """The annotations that hold on the view's date, in the order given."""
+        return tuple(a for a in self.annotations if a.holds_on(self.view.date))
+
     @property
     def base_features(self) -> gpd.GeoDataFrame:
         """The offline base: country outlines and governorates (as geo.render.map draws it)."""
@@ -138,6 +147,8 @@ class Snapshot:
             found += [c for c in INCIDENT_CREDITS if c not in found]
         if any(group in self.view.layers for group in TERRAIN_GROUPS):
             found.append(DEM_CREDIT)
+        if self.shown_annotations:
+            found.append(ANNOTATIONS_CREDIT)
         if self.overlay is not None and self.overlay.credit and self.overlay.credit not in found:
             found.append(self.overlay.credit)
         return found
@@ -162,6 +173,10 @@ class Snapshot:
         for publisher in self.shown_incidents.get("source", pd.Series(dtype=str)):
             if not is_blank(publisher):
                 counts[str(publisher).strip()] += 1
+        for annotation in self.shown_annotations:
+            for source in annotation.sources:
+                if not is_blank(source.title):
+                    counts[source.title.strip()] += 1
         return counts.most_common()
 
 
@@ -182,6 +197,12 @@ def make_snapshot(
     base_url: str = "",
     version: str = "",
     coverage: Coverage = NO_COVERAGE,
+    annotations: Sequence[Annotation] = (),
 ) -> Snapshot:
-    return Snapshot(view, layers, incidents, entries, permalink(view, base_url), version,
-                    coverage)
+    """The snapshot of ``view``; its permalink pins the annotations drawn (``id@version``), so
+    that it reopens what the export shows (the view's own ``ann`` when there are none, or more
+    than a link holds)."""
+    pinned = tuple(f"{a.id}@{a.version}" if a.version else a.id for a in annotations)
+    linked = view.replace(ann=pinned) if pinned and len(pinned) <= MAX_ANN else view
+    return Snapshot(view, layers, incidents, entries, permalink(linked, base_url), version,
+                    coverage, annotations=tuple(annotations))

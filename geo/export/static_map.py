@@ -25,6 +25,7 @@ from geo.core.vocabulary import GROUP_LABELS
 from geo.export.layout import Box, Preset, layout
 from geo.export.map_layers import PT_PER_PX, dash_pattern, draw_map
 from geo.export.snapshot import CAVEAT, Snapshot
+from geo.render.annotations import ANNOTATIONS_LABEL, annotation_style, status_label
 
 BACKGROUND: Final[str] = "#ffffff"
 #: Dash lengths are absolute (points), like Leaflet's dashArray, not multiples of line width.
@@ -43,6 +44,14 @@ def _legend_handles(snap: Snapshot) -> tuple[list[Artist], list[str]]:
                                                float(style.get("fillOpacity", 0.2))),
                              edgecolor=style["color"], linewidth=2 * PT_PER_PX))
         labels.append(GROUP_LABELS[group])
+    drawn: dict[str, dict[str, Any]] = {}
+    for annotation in snap.shown_annotations:  # one entry per status drawn
+        drawn.setdefault(annotation.status, annotation_style(annotation))
+    for status, style in drawn.items():
+        handles.append(Patch(facecolor=to_rgba(style["fillColor"], float(style["fillOpacity"])),
+                             edgecolor=style["color"], linewidth=2 * PT_PER_PX,
+                             linestyle=dash_pattern(style.get("dashArray"))))
+        labels.append(f"{ANNOTATIONS_LABEL}: {status_label(status)}")
     for label, style in styles.legend_entries():
         handles.append(Line2D([0], [0], color=style["color"], linewidth=3 * PT_PER_PX,
                               linestyle=dash_pattern(style.get("dashArray"))))
