@@ -4,12 +4,19 @@ are found by their keys (pages/export.py, ui/exports.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PIL import Image
+from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
+from geo.core.annotation import Annotation, AnnotationSource, new_annotation_id
+from geo.data.store import open_store
 from tests.pages.apptest_helpers import run_app
 from tests.pages.media_sessions import SharedMedia
 
@@ -126,3 +133,47 @@ def test_downloads_outlive_other_sessions_runs(monkeypatch: pytest.MonkeyPatch) 
     assert all(media.resolves(url) for url in urls.values())
     media.others_rerun(2)
     assert [key for key, url in urls.items() if not media.resolves(url)] == []
+
+
+def test_downloads_include_the_saved_annotations(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """An annotation saved in the store (a temporary GeoPackage folder) is in every data file
+    and the HTML map of a view on a date it holds; a new version of it is exported at once (the
+    cache keys hold the versions); an annotation the URL names but the store lacks is said."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DASHBOARD_USER_DATA", str(tmp_path))
+    store = open_store(folder=tmp_path)
+    first = store.save_annotation(Annotation(
+        new_annotation_id("Checkpoint area"), "Checkpoint area", "reported",
+        dt.date(2025, 1, 1), None, (AnnotationSource("A <b>report</b>", "https://example.org/r"),),
+        "schematic", "low", "my reading", box(35.80, 33.10, 35.83, 33.13), "Analyst A"), None)
+    media = SharedMedia(monkeypatch)
+
+    def files(at: AppTest) -> dict[str, bytes]:
+        return {str(b.key): bytes(media.manager.read_file(
+            media.click(b).rsplit("/", 1)[-1]).content) for b in at.download_button}
+
+    at = run_app(VIEW, page="pages/export.py")
+    assert any(c.startswith("1 user annotation(s) hold on this date") for c in at.caption.values)
+    got = files(at)
+    features = json.loads(got["download-geojson"])["features"]
+    (mine,) = [f["properties"] for f in features if f["properties"]["item"] == "annotation"]
+    assert (mine["item_id"], mine["name"], mine["version"], mine["author"]) == (
+        first.id, "Checkpoint area", "1", "Analyst A")
+    assert first.id.encode() in got["download-gpkg"]
+    assert b"A &amp;lt;b&amp;gt;report&amp;lt;/b&amp;gt;" in got["download-kml"]
+    assert b"Annotations (user)" in got["download-html"] and first.id.encode() in \
+        got["download-html"]
+
+    second = store.save_annotation(replace(first, name="Checkpoint area (wider)"), 1)
+    got = files(at.run())
+    names = [f["properties"]["name"] for f in json.loads(got["download-geojson"])["features"]
+             if f["properties"]["item"] == "annotation"]
+    assert names == ["Checkpoint area (wider)"] and second.version == 2
+
+    at = run_app({**VIEW, "ann": f"{first.id}@1,gone-annotation"}, page="pages/export.py")
+    assert [w.value for w in at.warning if "gone-annotation" in w.value] == [
+        "Annotation gone-annotation cannot be shown: no annotation with id 'gone-annotation'."]
+    names = [f["properties"]["name"] for f in json.loads(files(at)["download-geojson"])[
+        "features"] if f["properties"]["item"] == "annotation"]
+    assert names == ["Checkpoint area"]  # version 1, as the link pins it
