@@ -1,7 +1,7 @@
 """The text pages of the PDF brief, typeset (:mod:`geo.export.typeset`): at a glance, the
 result drawn (if any), a table of the zone statistics, a short timeline list around the date
-citing numbered references, credits, permalink and data version, and the sources as numbered
-references (publisher — title — date, URL)."""
+and the user annotations drawn, each citing numbered references, credits, permalink and data
+version, and the sources as numbered references (publisher — title — date, URL)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from geo.analysis.summary import zone_summary
 from geo.analysis.zones import classify
+from geo.core.annotation import Annotation
 from geo.core.figures import approx
 from geo.core.model import is_blank, parse_date, safe_url
 from geo.core.timeline import entries_near, window_start
@@ -22,6 +23,7 @@ from geo.export.layout import OUTPUT_PRESETS
 from geo.export.snapshot import CAVEAT, Snapshot
 from geo.export.static_map import new_figure
 from geo.export.typeset import SMALL, STRONG, Flow, Style
+from geo.render.annotations import dates_text, saved_text, status_label
 
 #: Timeline entries listed (the nearest to the date first picked), and references at most.
 TIMELINE_ITEMS: Final[int] = 10
@@ -110,6 +112,17 @@ def references(
     return refs[:keep], cited, max(0, len(refs) - keep)
 
 
+def annotation_entry(a: Annotation) -> dict[str, Any]:
+    """A user annotation as an entry citing its sources (a document reference in brackets)."""
+    return {"sources": [{"title": f"{s.title} ({s.reference})" if s.reference else s.title,
+                         "url": s.url} for s in a.sources]}
+
+
+def annotation_line(a: Annotation) -> str:
+    return (f"{a.name} · {status_label(a.status)} · valid {dates_text(a)} · basis {a.basis}, "
+            f"confidence {a.confidence} · {saved_text(a)}")
+
+
 def _days(value: Any, day: dt.date) -> int:
     parsed = parse_date(value)
     if parsed is None:
@@ -171,7 +184,9 @@ def brief_pages(snap: Snapshot, stats: pd.DataFrame | None) -> list[Figure]:
     near = entries_near(snap.entries, view.date, NEAR_DAYS)
     nearest = sorted(near, key=lambda e: abs(_days(e["date"], view.date)))[:TIMELINE_ITEMS]
     listed = sorted(nearest, key=lambda e: str(e["date"]))
-    refs, cited, left_out = references(snap, listed)
+    drawn = snap.shown_annotations
+    refs, cited, left_out = references(snap, [*listed, *map(annotation_entry, drawn)])
+    cited, cited_by_annotations = cited[:len(listed)], cited[len(listed):]
     flow.heading(f"Timeline within {NEAR_DAYS} days of {view.date:%d %b %Y}")
     if not listed:
         flow.paragraph(f"No timeline entry within {NEAR_DAYS} days of this date.")
@@ -181,6 +196,10 @@ def brief_pages(snap: Snapshot, stats: pd.DataFrame | None) -> list[Figure]:
     if len(near) > len(listed):
         flow.paragraph(f"{len(near) - len(listed)} more entries in these days: the timeline "
                        "on the map page.", SMALL)
+    if drawn:
+        flow.heading("User annotations")
+        flow.items([annotation_line(a) + " " + "".join(f"[{n}]" for n in numbers)
+                    for a, numbers in zip(drawn, cited_by_annotations, strict=True)])
 
     flow.heading("Credits")
     flow.items(snap.credits(), style=SMALL)
@@ -190,8 +209,8 @@ def brief_pages(snap: Snapshot, stats: pd.DataFrame | None) -> list[Figure]:
                    SMALL)
 
     flow.heading("Sources")
-    flow.paragraph("Timeline sources first, then those of the layers and incidents shown, "
-                   "most cited first.", SMALL)
+    flow.paragraph("Timeline and annotation sources first, then those of the layers and "
+                   "incidents shown, most cited first.", SMALL)
     flow.items([ref.text() for ref in refs], [f"[{i}]" for i in range(1, len(refs) + 1)],
                SMALL)
     if left_out:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -16,12 +17,14 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from shapely.geometry import box
 
 from geo.core.annotation import Annotation, AnnotationSource
 from geo.export.data import export_data, export_frame
 from geo.export.html_map import render_html
 from geo.export.layout import OUTPUT_PRESETS, layout
+from geo.export.pdf import render_pdf
 from geo.export.png import render_png
 from geo.export.snapshot import Snapshot, make_snapshot
 from geo.export.static_map import _legend_handles
@@ -152,3 +155,16 @@ def test_the_static_png_draws_it_in_its_status_style(snap_of) -> None:
 def test_the_legend_lists_the_annotations(snap: Snapshot, with_one: Snapshot) -> None:
     assert f"{ANNOTATIONS_LABEL}: Reported" in _legend_handles(with_one)[1]
     assert not any(ANNOTATIONS_LABEL in label for label in _legend_handles(snap)[1])
+
+
+def test_the_pdf_brief_lists_them_citing_their_sources(with_one: Snapshot) -> None:
+    pages = [" ".join(page.extract_text().split())
+             for page in PdfReader(io.BytesIO(render_pdf(with_one))).pages]
+    text = " ".join(pages[1:])
+    found = re.search(r"User annotations • Checkpoint area · Reported · valid 2025-01-01 – "
+                      r"2025-02-01 · basis schematic, confidence low · version 2, saved by "
+                      r"Analyst A at 2025-01-05 09:30 UTC \[(\d+)\]\[(\d+)\]", text)
+    assert found, text
+    first, second = found.groups()
+    assert f"[{first}] {EVIL}. https://example.org/r?a=1&b=2" in text
+    assert f"[{second}] Leaked map (Doc <7>)." in text
