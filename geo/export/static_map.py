@@ -131,7 +131,8 @@ def _draw_panel(fig: Figure, snap: Snapshot, preset: Preset, box: Box) -> None:
     top = legend_box.y0 - 0.03
 
     cited = snap.sources()
-    shown = [name for name, _ in cited[:2 if snap.overlay else 8]]
+    annotation_rows = len({a.status for a in snap.shown_annotations})  # legend rows they add
+    shown = [name for name, _ in cited[:2 if snap.overlay else 8 - annotation_rows]]
     more = len(cited) - len(shown)
     lines = ["Sources (most cited first):", *[f"• {s[:70]}" for s in shown]]
     if snap.overlay:  # the result's method and coverage notes, before the sources
