@@ -226,7 +226,7 @@ def test_least_privilege_role_from_the_readme(postgis, postgis_url: str, inciden
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {database} TO golan_app",
         "GRANT USAGE ON SCHEMA public TO golan_app",
-        "GRANT SELECT ON schema_migrations, zones TO golan_app",
+        "GRANT SELECT ON schema_migrations, zones, zone_grid, zone_cells, zone_pieces TO golan_app",
         "GRANT SELECT, INSERT, UPDATE, DELETE ON datasets, incidents TO golan_app",
         "GRANT SELECT, INSERT ON annotations TO golan_app",
     ):
