@@ -95,7 +95,8 @@ def _label(rows: int) -> str:
     return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else size_label(rows)
 
 
-def _load(seconds: float) -> dict[str, Any]:
+def _timed(seconds: float) -> dict[str, Any]:
+    """A step's seconds with the load average at its end."""
     return {"s": round(seconds, 2), "load_avg": [round(v, 2) for v in os.getloadavg()]}
 
 
@@ -124,12 +125,12 @@ def run_size(url: str, conninfo: str, rows: int, chunk: int, layers: Any) -> dic
             conn.commit()
             copy_s += time.perf_counter() - start
             print(f"  {name}: {offset + len(frame):,} rows", flush=True)
-        copy = _load(copy_s)
+        loaded = _timed(copy_s)
         start = time.perf_counter()
         for definition in indexes:
             conn.execute(definition)
             conn.commit()
-        index = _load(time.perf_counter() - start)
+        built = _timed(time.perf_counter() - start)
         start = time.perf_counter()
         conn.execute("ANALYZE incidents")
         conn.commit()
@@ -139,8 +140,8 @@ def run_size(url: str, conninfo: str, rows: int, chunk: int, layers: Any) -> dic
     database = json.loads(child.stdout)
     return {
         "size": _label(rows), "rows": rows, "chunk_rows": chunk,
-        "copy_load_s": copy["s"], "copy_load_avg": copy["load_avg"],
-        "index_build_s": index["s"], "index_build_load_avg": index["load_avg"],
+        "copy_load_s": loaded["s"], "copy_load_avg": loaded["load_avg"],
+        "index_build_s": built["s"], "index_build_load_avg": built["load_avg"],
         "analyze_s": round(analyze_s, 2),
         "memory_classify_s": round(memory_s, 2),
         "postgis_classify_s": round(database["seconds"], 2),
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
         start = time.perf_counter()
         with engine.begin() as conn:
             load_zones(conn, layers)
-        zones = _load(time.perf_counter() - start)
+        zones = _timed(time.perf_counter() - start)
         engine.dispose()
         conninfo = f"host={cluster.socket_dir} port={cluster.port} user={cluster.user} dbname=bench"
         runs = []
