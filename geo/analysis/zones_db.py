@@ -11,6 +11,9 @@ join); an incident in a cell a zone covers is in that zone, and only those in ce
 crosses (about 3 % at 1M) are tested with ``ST_Intersects`` (in or on the zone, as in memory)
 against the pieces. A cell counts as covered only if the zone covers it grown by
 :data:`MARGIN_DEG`, so rounding in ``floor(x / CELL_DEG)`` cannot put a point in the wrong cell.
+Where ``ST_Subdivide`` cuts an outline's edge, the new vertex lies on the edge to within rounding
+(about 1e-15 degree); only a point that close to an outline, and not on one of its vertices,
+could be judged otherwise than against the whole outline.
 
 The dates rule is the in-memory one: a zone counts from its ``valid_from`` and until (not on)
 its ``valid_to``; an incident without a date or a point is in no zone. An incident on the edge
