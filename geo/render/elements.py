@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from geo.render.assets import children, figure_of
 from geo.render.payloads import json_text
+from geo.render.popups import POPUP_BREAK, POPUP_CLOSE, POPUP_OPEN
 
 
 class _Text(Element):
@@ -66,15 +67,21 @@ class DataElement(ScriptElement):
 
 
 class GeoJsonLayer(DataElement):
-    """A GeoJSON layer styled from each feature's ``style`` property, with escaped tooltip and
-    popup HTML taken from ``tip``/``pop``. Points become circle markers (or metric circles)."""
+    """A GeoJSON layer styled from each feature's ``style`` property (or the collection's
+    ``styles`` table at index ``s``), with escaped tooltip and popup HTML taken from
+    ``tip``/``pop`` (or the popup joined from ``tip`` and ``more`` as
+    :func:`geo.render.popups.popup_html` does). Points become circle markers (or metric
+    circles)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         {%- if this.source is none %}
         var {{ this.get_name() }}_data = {{ this.data_json }};
         {%- endif %}
-        var {{ this.get_name() }} = L.geoJson({{ (this.source or this).get_name() }}_data, {
+        var {{ this.get_name() }} = (function(data) {
+        function style(f) { return f.properties.s === undefined ? f.properties.style
+                                                                : data.styles[f.properties.s]; }
+        return L.geoJson(data, {
             {%- if this.only is not none %}
             filter: function(f) { return {{ this.only|tojson }}.indexOf(f.id) >= 0; },
             {%- endif %}
@@ -87,16 +94,20 @@ class GeoJsonLayer(DataElement):
                                                   {{ this.circle_style|tojson }}));
             },
             {%- else %}
-            pointToLayer: function(f, ll) { return L.circleMarker(ll, f.properties.style); },
-            style: function(f) { return f.properties.style; },
+            pointToLayer: function(f, ll) { return L.circleMarker(ll, style(f)); },
+            style: style,
             {%- endif %}
             onEachFeature: function(f, layer) {
                 {%- if not this.circles %}
-                layer.bindTooltip(f.properties.tip, {sticky: true});
-                layer.bindPopup(f.properties.pop, {maxWidth: 380});
+                var p = f.properties;
+                layer.bindTooltip(p.tip, {sticky: true});
+                layer.bindPopup(p.more === undefined ? p.pop
+                                : {{ this.popup[0]|tojson }} + p.tip + {{ this.popup[1]|tojson }}
+                                  + p.more + {{ this.popup[2]|tojson }}, {maxWidth: 380});
                 {%- endif %}
             }
-        }).addTo({{ this._parent.get_name() }});
+        });
+        })({{ (this.source or this).get_name() }}_data).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -114,6 +125,7 @@ class GeoJsonLayer(DataElement):
         self.pane = pane
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
+        self.popup = (POPUP_OPEN, POPUP_BREAK, POPUP_CLOSE)
 
 
 class LayerAttribution(ScriptElement):

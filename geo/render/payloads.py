@@ -24,7 +24,7 @@ from shapely.geometry import mapping
 from geo.core import styles
 from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.model import is_blank
-from geo.render.popups import feature_popup, feature_tooltip, incident_popup, incident_tooltip
+from geo.render.popups import feature_popup, feature_tooltip, incident_details, incident_tooltip
 
 
 def json_text(data: Any) -> str:
@@ -218,25 +218,43 @@ def rows_payload(rows: Sequence[Mapping[str, Any]], tolerance: float = 0.0) -> d
     return feature_collection(out)
 
 
+#: What every incident marker's style shares; the fill colour (per event type) and the radius
+#: (per fatality bucket) come from :mod:`geo.core.styles`.
+INCIDENT_MARKER: Final[dict[str, Any]] = {
+    "color": "#222222", "weight": 1, "fillOpacity": 0.85, "className": "incident",
+}
+
+
+def incident_style(event_type: str, fatalities: Any) -> dict[str, Any]:
+    """The style of an incident's marker."""
+    return {"radius": styles.incident_radius(fatalities),
+            "fillColor": styles.event_color(event_type), **INCIDENT_MARKER}
+
+
 def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A FeatureCollection of incident points. Their styles are sent once, in the collection's
+    ``styles`` table (a handful: event types by fatality buckets), each feature naming its own
+    by index (``s``); the popup is sent as the details below the tooltip (``more``), which the
+    browser joins as :func:`geo.render.popups.popup_html` does."""
+    table: list[dict[str, Any]] = []
+    known: dict[tuple[str, float], int] = {}
     out = []
     for row in incidents.to_dict("records"):
+        style = incident_style(row["event_type"], row.get("fatalities"))
+        key = (style["fillColor"], style["radius"])
+        if key not in known:
+            known[key] = len(table)
+            table.append(style)
         out.append({
             "type": "Feature",
             "id": row["event_id_cnty"],
             "properties": {
-                "id": row["event_id_cnty"],
                 "tip": incident_tooltip(row),
-                "pop": incident_popup(row),
-                "style": {
-                    "radius": styles.incident_radius(row.get("fatalities")),
-                    "color": "#222222", "weight": 1,
-                    "fillColor": styles.event_color(row["event_type"]), "fillOpacity": 0.85,
-                    "className": "incident",
-                },
+                "more": incident_details(row),
+                "s": known[key],
                 "r_m": uncertainty_radius_m(row.get("geo_precision")),
             },
             "geometry": {"type": "Point",
                          "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]},
         })
-    return feature_collection(out)
+    return {**feature_collection(out), "styles": table}

@@ -167,12 +167,25 @@ def _district(row: Mapping[str, Any]) -> str:
     return text
 
 
-def incident_popup(row: Mapping[str, Any]) -> str:
+#: A popup's box and the line break between its parts.
+POPUP_OPEN: Final[str] = "<div class='pp'>"
+POPUP_BREAK: Final[str] = "<br>"
+POPUP_CLOSE: Final[str] = "</div>"
+
+
+def popup_html(tooltip: str, details: str) -> str:
+    """An incident's popup: its tooltip, then its details (both escaped HTML). The map sends
+    the two apart and the browser joins them the same way (geo.render.elements.GeoJsonLayer),
+    so that the tooltip's text is sent once."""
+    return f"{POPUP_OPEN}{tooltip}{POPUP_BREAK}{details}{POPUP_CLOSE}"
+
+
+def incident_details(row: Mapping[str, Any]) -> str:
+    """What an incident's popup shows below its tooltip, as escaped HTML."""
     src = [{"publisher": row.get("source"), "title": row.get("source_title"),
             "date": row.get("source_date"), "url": row.get("url"),
             "via_republisher": row.get("source_via_republisher")}]
     parts = [
-        incident_tooltip(row),
         arabic_html(row.get("place_ar"), row.get("place_ar_source"), of_place=True),
         f"{esc(row.get('sub_event_type'))}: {esc(row.get('actor1'))}"
         + (f" vs {esc(row.get('actor2'))}" if not is_blank(row.get("actor2")) else ""),
@@ -185,4 +198,8 @@ def incident_popup(row: Mapping[str, Any]) -> str:
         "Source:" + sources_html(src),
         f"<small>id {esc(row['event_id_cnty'])}</small>",
     ]
-    return "<div class='pp'>" + "<br>".join(p for p in parts if p) + "</div>"
+    return POPUP_BREAK.join(p for p in parts if p)
+
+
+def incident_popup(row: Mapping[str, Any]) -> str:
+    return popup_html(incident_tooltip(row), incident_details(row))

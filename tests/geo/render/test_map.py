@@ -18,7 +18,7 @@ from geo.render.assets import walk
 from geo.render.credits import credits_for
 from geo.render.elements import GeoJsonLayer
 from geo.render.map import MapSpec, build_map
-from geo.render.popups import feature_popup, sources_html
+from geo.render.popups import feature_popup, popup_html, sources_html
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
 
@@ -83,7 +83,8 @@ def test_incident_strings_are_escaped(layers, make_incident, field) -> None:
     assert "<script>alert(1)" not in fmap.get_root().render()
     marker = next(e for e in walk(fmap) if isinstance(e, GeoJsonLayer) and not e.circles
                   and e.data["features"] and e.data["features"][0]["id"] == "SYR0001")
-    popup = marker.data["features"][0]["properties"]["pop"]
+    properties = marker.data["features"][0]["properties"]
+    popup = popup_html(properties["tip"], properties["more"])  # as the browser joins them
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
     assert "<img" not in popup
 
@@ -133,7 +134,9 @@ def test_incident_markers_carry_size_colour_and_uncertainty(layers, make_inciden
     layers_ = [e for e in walk(fmap) if isinstance(e, GeoJsonLayer)]
     markers = next(e for e in layers_ if not e.circles and e.data["features"]
                    and e.data["features"][0]["id"] in ("A", "B"))
-    styles = {f["id"]: f["properties"] for f in markers.data["features"]}
+    table = markers.data["styles"]  # each marker names its style in the collection's table
+    styles = {f["id"]: {**f["properties"], "style": table[f["properties"]["s"]]}
+              for f in markers.data["features"]}
     assert styles["A"]["style"]["radius"] > styles["B"]["style"]["radius"]
     assert styles["A"]["style"]["fillColor"] != styles["B"]["style"]["fillColor"]
     assert styles["A"]["r_m"] > styles["B"]["r_m"]

@@ -14,8 +14,14 @@ import pytest
 from geo.core.timeline import state_at
 from geo.data.incidents import incident_frame
 from geo.data.loaders import DATA_DIR, load_all
-from geo.render.payloads import incident_payload, rows_payload
-from geo.render.popups import feature_popup, feature_tooltip, incident_popup, sources_html
+from geo.render.payloads import incident_payload, incident_style, rows_payload
+from geo.render.popups import (
+    feature_popup,
+    feature_tooltip,
+    incident_popup,
+    popup_html,
+    sources_html,
+)
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
 
@@ -144,3 +150,17 @@ def test_positions_carry_an_uncertainty_radius(features, data) -> None:
 def test_unlocated_positions_are_never_drawn(features, data) -> None:
     unlocated = {row["id"] for row in data["unlocated"].data}
     assert unlocated and unlocated.isdisjoint(set(features["id"]))
+
+
+def test_incident_payload_sends_tooltip_once_and_styles_as_a_table(data) -> None:
+    frame = data["incidents"].data
+    payload = incident_payload(frame)
+    table = payload["styles"]
+    # a handful of styles (event types by fatality buckets), each sent once
+    assert len(table) < len(frame) and len({repr(s) for s in table}) == len(table)
+    for feature, row in zip(payload["features"], frame.to_dict("records"), strict=True):
+        props = feature["properties"]
+        assert popup_html(props["tip"], props["more"]) == incident_popup(row)
+        assert props["tip"] not in props["more"]
+        assert table[props["s"]] == incident_style(row["event_type"], row.get("fatalities"))
+        assert set(props) == {"tip", "more", "s", "r_m"}
