@@ -18,6 +18,7 @@ from jinja2 import Template
 from geo.core import styles
 from geo.core.labels import MapLabel
 from geo.render.elements import ScriptElement
+from geo.render.payloads import json_text
 from geo.render.popups import esc
 
 #: Pixels kept between two labels shown.
@@ -73,7 +74,7 @@ class LabelLayer(ScriptElement):
         {% macro script(this, kwargs) %}
         (function() {
             var group = {{ this._parent.get_name() }};
-            {{ this.labels|tojson }}.forEach(function(l) {
+            {{ this.labels_json }}.forEach(function(l) {
                 var m = L.marker([l.lat, l.lon], {
                     interactive: !!l.pop, keyboard: false,
                     icon: L.divIcon({className: 'map-label', html: l.html, iconSize: null,
@@ -99,6 +100,10 @@ class LabelLayer(ScriptElement):
              "edge": lb.edge}
             for lb in labels
         ]
+
+    @property
+    def labels_json(self) -> str:
+        return json_text(self.labels)
 
 
 class Declutter(ScriptElement):

@@ -3,15 +3,14 @@ to the URL and the map's labels follow; a link's lang sets the switch."""
 
 from __future__ import annotations
 
-import json
-
+from geo.render.payloads import json_text
 from tests.pages.apptest_helpers import folium_args, run_app
 from ui.sidebar import LANG_KEY
 
 
 def _js(text: str) -> str:
-    """``text`` as the map script holds it (JSON with non-ASCII and quotes escaped)."""
-    return json.dumps(text)[1:-1].replace("'", "\\u0027")
+    """``text`` as the map script holds it (geo.render.payloads.json_text)."""
+    return json_text(text)[1:-1]
 
 
 def _lang_param(at) -> str | None:

@@ -5,6 +5,7 @@ of a schematic polygon; every string escaped."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ import pytest
 from geo.core.timeline import state_at
 from geo.data.incidents import incident_frame
 from geo.data.loaders import DATA_DIR, load_all
-from geo.render.payloads import incident_payload, incident_style, rows_payload
+from geo.render.payloads import incident_payload, incident_style, json_text, rows_payload
 from geo.render.popups import (
     feature_popup,
     feature_tooltip,
@@ -164,3 +165,12 @@ def test_incident_payload_sends_tooltip_once_and_styles_as_a_table(data) -> None
         assert props["tip"] not in props["more"]
         assert table[props["s"]] == incident_style(row["event_type"], row.get("fatalities"))
         assert set(props) == {"tip", "more", "s", "r_m"}
+
+
+def test_json_text_cannot_leave_its_script() -> None:
+    data = {"t": HOSTILE + "</SCRIPT><!--<script>\u2028\u2029 دمشق · & \ud800", "n": [1.5, None]}
+    text = json_text(data)
+    assert "<" not in text and "\u2028" not in text and "\u2029" not in text
+    assert "\ud800" not in text and text.encode("utf-8")
+    assert json.loads(text) == data
+    assert "دمشق ·" in text  # other text as it is (six bytes a character when escaped)

@@ -58,7 +58,7 @@ def test_the_viewshed_layer_is_local_escaped_and_small(summit: ViewshedReport) -
     assert "/app/static/vendor/draw/leaflet.draw.js" in html
     assert "/app/static/vendor/draw/leaflet.draw.css" in html
     assert "cdnjs" not in html and "https://" not in html.split("<body>")[0]
-    assert "<b>summit" not in html and r"Hermon \u0026lt;b\u0026gt;summit" in html
+    assert "<b>summit" not in html and "Hermon &lt;b&gt;summit" in html  # HTML-escaped
     assert VIEWSHED_COLOUR in html and '"polygon":false' in html.replace(" ", "")
     assert "L.Control.Draw" in html and "Profile line" in html
     assert len(html) < 400_000  # the 15 km viewshed, simplified and rounded
