@@ -70,7 +70,8 @@ class GeoJsonLayer(DataElement):
     """A GeoJSON layer styled from each feature's ``style`` property (or the collection's
     ``styles`` table at index ``s``), with escaped tooltip and popup HTML taken from
     ``tip``/``pop`` (or the popup joined from ``tip`` and ``more`` as
-    :func:`geo.render.popups.popup_html` does). Points become circle markers (or metric
+    :func:`geo.render.popups.popup_html` does; either may be given as its lines, see
+    :func:`geo.render.payloads.shared_lines`). Points become circle markers (or metric
     circles)."""
 
     _template = Template("""
@@ -81,6 +82,11 @@ class GeoJsonLayer(DataElement):
         var {{ this.get_name() }} = (function(data) {
         function style(f) { return f.properties.s === undefined ? f.properties.style
                                                                 : data.styles[f.properties.s]; }
+        function text(t) {  // escaped HTML, or its lines (some by index in data.lines)
+            return typeof t === 'string' ? t : t.map(function(line) {
+                return typeof line === 'number' ? data.lines[line] : line;
+            }).join({{ this.popup[1]|tojson }});
+        }
         return L.geoJson(data, {
             {%- if this.only is not none %}
             filter: function(f) { return {{ this.only|tojson }}.indexOf(f.id) >= 0; },
@@ -99,11 +105,11 @@ class GeoJsonLayer(DataElement):
             {%- endif %}
             onEachFeature: function(f, layer) {
                 {%- if not this.circles %}
-                var p = f.properties;
-                layer.bindTooltip(p.tip, {sticky: true});
+                var p = f.properties, tip = text(p.tip);
+                layer.bindTooltip(tip, {sticky: true});
                 layer.bindPopup(p.more === undefined ? p.pop
-                                : {{ this.popup[0]|tojson }} + p.tip + {{ this.popup[1]|tojson }}
-                                  + p.more + {{ this.popup[2]|tojson }}, {maxWidth: 380});
+                                : {{ this.popup[0]|tojson }} + tip + {{ this.popup[1]|tojson }}
+                                  + text(p.more) + {{ this.popup[2]|tojson }}, {maxWidth: 380});
                 {%- endif %}
             }
         });

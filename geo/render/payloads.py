@@ -11,7 +11,7 @@ import json
 import math
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any, Final
@@ -25,7 +25,13 @@ from shapely.geometry import mapping
 from geo.core import styles
 from geo.core.crs import METRIC_CRS, WGS84
 from geo.core.model import is_blank
-from geo.render.popups import feature_popup, feature_tooltip, incident_details, incident_tooltip
+from geo.render.popups import (
+    POPUP_BREAK,
+    feature_popup,
+    feature_tooltip,
+    incident_details,
+    incident_tooltip,
+)
 
 #: What JSON text must not hold raw inside a <script>: ``<`` (no ``</script>``, ``<!--`` or
 #: ``<script`` can then appear: the only ways out of a script's text, whose ``&``, ``>`` and
@@ -241,15 +247,35 @@ def incident_style(event_type: str, fatalities: Any) -> dict[str, Any]:
             "fillColor": styles.event_color(event_type), **INCIDENT_MARKER}
 
 
+def shared_lines(texts: Sequence[str]) -> tuple[list[str], list[list[int | str]]]:
+    """Escaped HTML texts as lists of their lines (split at ``<br>``, which joins them again
+    exactly), a line that recurs in them given as its index in a table of such lines, sent
+    once: an incident's district, basis, actors, place or fatalities recur from one to the
+    next. Returns the table and the lists."""
+    split = [text.split(POPUP_BREAK) for text in texts]
+    counts = Counter(line for lines in split for line in lines)
+    index: dict[str, int] = {}
+    for lines in split:
+        for line in lines:
+            if counts[line] > 1 and len(line) > 3 and line not in index:
+                index[line] = len(index)
+    return list(index), [[index.get(line, line) for line in lines] for lines in split]
+
+
 def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection of incident points. Their styles are sent once, in the collection's
     ``styles`` table (a handful: event types by fatality buckets), each feature naming its own
-    by index (``s``); the popup is sent as the details below the tooltip (``more``), which the
-    browser joins as :func:`geo.render.popups.popup_html` does."""
+    by index (``s``). The tooltip (``tip``) and the popup's details below it (``more``) are
+    lists of lines, some given by index in the collection's ``lines``
+    (:func:`shared_lines`); the browser joins them, and the popup, as
+    :func:`geo.render.popups.popup_html` does."""
     table: list[dict[str, Any]] = []
     known: dict[tuple[str, float], int] = {}
     out = []
-    for row in incidents.to_dict("records"):
+    rows = incidents.to_dict("records")
+    texts = [(incident_tooltip(row), incident_details(row)) for row in rows]
+    lines, parts = shared_lines([text for pair in texts for text in pair])
+    for number, row in enumerate(rows):
         style = incident_style(row["event_type"], row.get("fatalities"))
         key = (style["fillColor"], style["radius"])
         if key not in known:
@@ -259,12 +285,12 @@ def incident_payload(incidents: gpd.GeoDataFrame) -> dict[str, Any]:
             "type": "Feature",
             "id": row["event_id_cnty"],
             "properties": {
-                "tip": incident_tooltip(row),
-                "more": incident_details(row),
+                "tip": parts[2 * number],
+                "more": parts[2 * number + 1],
                 "s": known[key],
                 "r_m": uncertainty_radius_m(row.get("geo_precision")),
             },
             "geometry": {"type": "Point",
                          "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]},
         })
-    return {**feature_collection(out), "styles": table}
+    return {**feature_collection(out), "styles": table, "lines": lines}

@@ -18,7 +18,8 @@ from geo.render.assets import walk
 from geo.render.credits import credits_for
 from geo.render.elements import GeoJsonLayer
 from geo.render.map import MapSpec, build_map
-from geo.render.popups import feature_popup, popup_html, sources_html
+from geo.render.popups import feature_popup, sources_html
+from tests.geo.render import popup_of
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
 
@@ -83,8 +84,7 @@ def test_incident_strings_are_escaped(layers, make_incident, field) -> None:
     assert "<script>alert(1)" not in fmap.get_root().render()
     marker = next(e for e in walk(fmap) if isinstance(e, GeoJsonLayer) and not e.circles
                   and e.data["features"] and e.data["features"][0]["id"] == "SYR0001")
-    properties = marker.data["features"][0]["properties"]
-    popup = popup_html(properties["tip"], properties["more"])  # as the browser joins them
+    popup = popup_of(marker.data, marker.data["features"][0]["properties"])  # as shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
     assert "<img" not in popup
 

@@ -15,14 +15,21 @@ import pytest
 from geo.core.timeline import state_at
 from geo.data.incidents import incident_frame
 from geo.data.loaders import DATA_DIR, load_all
-from geo.render.payloads import incident_payload, incident_style, json_text, rows_payload
+from geo.render.payloads import (
+    incident_payload,
+    incident_style,
+    json_text,
+    rows_payload,
+    shared_lines,
+)
 from geo.render.popups import (
     feature_popup,
     feature_tooltip,
     incident_popup,
-    popup_html,
+    incident_tooltip,
     sources_html,
 )
+from tests.geo.render import popup_of, text_of
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><b>'
 
@@ -161,10 +168,24 @@ def test_incident_payload_sends_tooltip_once_and_styles_as_a_table(data) -> None
     assert len(table) < len(frame) and len({repr(s) for s in table}) == len(table)
     for feature, row in zip(payload["features"], frame.to_dict("records"), strict=True):
         props = feature["properties"]
-        assert popup_html(props["tip"], props["more"]) == incident_popup(row)
-        assert props["tip"] not in props["more"]
+        assert popup_of(payload, props) == incident_popup(row)
+        assert text_of(payload, props["tip"]) == incident_tooltip(row)
+        assert text_of(payload, props["tip"]) not in text_of(payload, props["more"])
         assert table[props["s"]] == incident_style(row["event_type"], row.get("fatalities"))
         assert set(props) == {"tip", "more", "s", "r_m"}
+    # the lines that recur are sent once
+    assert len(set(payload["lines"])) == len(payload["lines"]) > 0
+    sent = [x for f in payload["features"] for key in ("tip", "more")
+            for x in f["properties"][key]]
+    assert not set(payload["lines"]) & {x for x in sent if isinstance(x, str)}
+    assert sum(isinstance(x, int) for x in sent) > len(payload["lines"])
+
+
+def test_shared_lines_join_back_exactly() -> None:
+    texts = ["<b>a</b><br>same line<br>x", "same line<br><br>y<br>", "", "<br>"]
+    table, parts = shared_lines(texts)
+    assert table == ["same line"]
+    assert [text_of({"lines": table}, p) for p in parts] == texts
 
 
 def test_json_text_cannot_leave_its_script() -> None:

@@ -25,7 +25,7 @@ from geo.render import terrain_build
 from geo.render.assets import walk
 from geo.render.elements import GeoJsonLayer
 from geo.render.map import MapSpec, build_map
-from geo.render.popups import ELEVATION_LABEL, popup_html
+from geo.render.popups import ELEVATION_LABEL
 from geo.render.static_files import Manifest, StaticBuildMissing, hashed_name, write_bundle
 from geo.render.terrain_map import (
     BASEMAP_PANE,
@@ -36,6 +36,7 @@ from geo.render.terrain_map import (
     add_elevation_readout,
     add_terrain_layers,
 )
+from tests.geo.render import popup_of
 
 
 @pytest.fixture(scope="module")
@@ -158,18 +159,11 @@ def test_default_map_shows_the_hillshade_under_the_vectors(make_incident) -> Non
     assert "elev " in fmap.get_root().render()
 
 
-def _popup(properties: dict) -> str:
-    """A feature's popup: given whole, or an incident's joined from its tooltip and details."""
-    if "pop" in properties:
-        return str(properties["pop"])
-    return popup_html(properties["tip"], properties["more"])
-
-
 def test_point_popups_carry_the_dem_elevation(make_incident) -> None:
     fmap = _map_of([make_incident(), make_incident(
         event_id_cnty="SYR0002", latitude="33.5138", longitude="36.2765", location="Damascus")])
-    pops = {f["id"]: _popup(f["properties"]) for e in walk(fmap) if isinstance(e, GeoJsonLayer)
-            and not e.circles for f in e.data["features"]}
+    pops = {f["id"]: popup_of(e.data, f["properties"]) for e in walk(fmap)
+            if isinstance(e, GeoJsonLayer) and not e.circles for f in e.data["features"]}
     label = re.escape(ELEVATION_LABEL)
     summit = re.search(label + r": ([\d,]+) m", pops["hermon_summit"])
     # The summit feature's point (35.85998 E, 33.41 N) is 0.7 km from the DEM's top cell.
