@@ -33,19 +33,22 @@ from geo.render.popups import (
     incident_tooltip,
 )
 
-#: What JSON text must not hold raw inside a <script>: ``<`` (no ``</script>``, ``<!--`` or
-#: ``<script`` can then appear: the only ways out of a script's text, whose ``&``, ``>`` and
-#: quotes are not markup), the line and paragraph separators (line ends to older JavaScript)
-#: and lone surrogates (not text in UTF-8).
-_UNSAFE_IN_SCRIPT: Final[re.Pattern[str]] = re.compile("[<\u2028\u2029\ud800-\udfff]")
+#: Lone surrogates: not text in UTF-8, so written as escapes in JSON text.
+_SURROGATE: Final[re.Pattern[str]] = re.compile("[\ud800-\udfff]")
 
 
 def json_text(data: Any) -> str:
-    """Data as compact JSON that is safe inside a <script>: :data:`_UNSAFE_IN_SCRIPT` written
-    as ``\\uXXXX`` escapes, other text in UTF-8 as it is (Jinja's ``tojson`` escapes every
-    ``<>&'`` and non-ASCII character in six bytes, a quarter of the incidents' HTML)."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return _UNSAFE_IN_SCRIPT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Data as compact JSON that is safe inside a <script>: ``<`` written as ``\\u003c`` (no
+    ``</script>``, ``<!--`` or ``<script`` can then appear, the only ways out of a script's
+    text, whose ``&``, ``>`` and quotes are not markup), the line and paragraph separators
+    (line ends to older JavaScript) and lone surrogates escaped too; other text in UTF-8 as it
+    is (Jinja's ``tojson`` spends six bytes on every ``<>&'`` and non-ASCII character, a
+    quarter of the incidents' escaped HTML)."""
+    text = (json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+            .replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
