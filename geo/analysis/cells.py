@@ -24,6 +24,8 @@ import shapely
 
 #: Cells along the longer side of the grid.
 GRID_CELLS: Final[int] = 512
+#: Cells of a :class:`Buckets` grid (few enough for a 16-bit cell number, sorted by radix).
+BUCKET_CELLS: Final[int] = 8192
 _INSIDE: Final[int] = 1
 _EDGE: Final[int] = 2
 
@@ -158,6 +160,51 @@ class CellGrid:
         sub[clear & run_inside[np.where(clear, run, len(run_rep))]] = _INSIDE
         sub[edge] = _EDGE
         return states
+
+
+@dataclass(frozen=True)
+class Buckets:
+    """Points sorted by the cell of a regular grid over ``bounds`` they fall in, to find the
+    points in a box without a scan of all of them (points off the grid are left out)."""
+
+    x0: float
+    y0: float
+    size: float
+    nx: int
+    ny: int
+    #: Indices of the points on the grid, cell by cell.
+    order: np.ndarray
+    #: The points of cell ``c`` are ``order[starts[c]:starts[c + 1]]``.
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, y: np.ndarray, bounds: Sequence[float],
+           cells: int = BUCKET_CELLS) -> Buckets:
+        minx, miny, maxx, maxy = (float(b) for b in bounds)
+        size = max(float(np.sqrt((maxx - minx) * (maxy - miny) / cells)),
+                   (maxx - minx) / cells, (maxy - miny) / cells, 1e-9)
+        nx = int(np.floor((maxx - minx) / size)) + 1
+        ny = int(np.floor((maxy - miny) / size)) + 1
+        ix = np.floor((x - minx) / size)
+        iy = np.floor((y - miny) / size)
+        on = np.flatnonzero((ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny))
+        dtype = np.int16 if nx * ny <= np.iinfo(np.int16).max else np.int64
+        cell = (iy[on] * nx + ix[on]).astype(dtype)
+        order = on[np.argsort(cell, kind="stable")]
+        starts = np.concatenate([[0], np.cumsum(np.bincount(cell, minlength=nx * ny))])
+        return cls(minx, miny, size, nx, ny, order, starts)
+
+    def around(self, minx: float, miny: float, maxx: float, maxy: float) -> np.ndarray:
+        """The points in the cells under a box: every point of the grid inside the box, and
+        some near it (a point's cell is a monotone function of its coordinates)."""
+        i0, i1 = (int(np.clip(np.floor((v - self.x0) / self.size), 0, self.nx - 1))
+                  for v in (minx, maxx))
+        j0, j1 = (int(np.clip(np.floor((v - self.y0) / self.size), 0, self.ny - 1))
+                  for v in (miny, maxy))
+        return np.concatenate([
+            self.order[self.starts[j * self.nx + i0]:self.starts[j * self.nx + i1 + 1]]
+            for j in range(j0, j1 + 1)
+        ])
 
 
 def _pieces(coords: np.ndarray, ring: np.ndarray, size: float

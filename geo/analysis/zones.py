@@ -4,9 +4,10 @@
 zone feature counts from its ``valid_from`` and until its ``valid_to``), its governorate and
 district, its signed distance to Line A (Alpha) and whether a reported position was within
 2 km that day. Everything is vectorised (numpy, shapely 2), each distinct coordinate is
-placed once, zones through a grid of cells that leaves only the points near a boundary to an
-exact test (:mod:`geo.analysis.cells`), and distances and areas are computed in UTM zone 36N
-(EPSG:32636), a metric projection whose scale error here is under 0.1 %.
+placed once (:mod:`geo.analysis.places`), zones through a grid of cells that leaves only the
+points near a boundary to an exact test (:mod:`geo.analysis.cells`), and distances and areas
+are computed in UTM zone 36N (EPSG:32636), a metric projection whose scale error here is
+under 0.1 %.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
-from geo.analysis.cells import CellGrid
-from geo.core.crs import METRIC_CRS, WGS84
+from geo.analysis.cells import Buckets, CellGrid
+from geo.analysis.places import Places, line_distance_m, to_metric
 
 NEAR_POSITION_M: Final[float] = 2_000.0
 ALPHA_LINE_ID: Final[str] = "alpha_line_osm"
@@ -34,7 +34,9 @@ ADMIN_PREFIXES: Final[tuple[tuple[str, str], ...]] = (
     ("gov_", " governorate"), ("district_", " district"),
 )
 
-_TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+#: Days (since 1970) a place is near a position from: never, or any day (NaT is below both).
+_NEVER: Final[int] = np.iinfo(np.int64).max
+_ALWAYS: Final[int] = np.iinfo(np.int64).min + 1
 
 
 @dataclass(frozen=True)
@@ -104,60 +106,10 @@ def _holds(days: np.ndarray, valid_from: Any, valid_to: Any) -> np.ndarray:
     return mask
 
 
-def _to_metric_xy(xy: np.ndarray) -> np.ndarray:
-    return np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1]))
-
-
-def to_metric(geom: Any) -> Any:
-    """A lon/lat geometry in UTM 36N metres."""
-    return shapely.transform(geom, _to_metric_xy)
-
-
-@dataclass(frozen=True)
-class _Places:
-    """The distinct coordinates of the incidents (incidents repeat their village points), in
-    lon/lat and in UTM 36N, and which place each incident is at (``code``, -1 without one)."""
-
-    code: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    mx: np.ndarray
-    my: np.ndarray
-
-    @classmethod
-    def of(cls, x: np.ndarray, y: np.ndarray) -> _Places:
-        valid = ~(np.isnan(x) | np.isnan(y))
-        code = np.full(len(x), -1, dtype=np.int64)
-        xy = x[valid] + 1j * y[valid]
-        if _repeats(xy):
-            codes, uniques = pd.factorize(xy)
-            code[valid] = codes
-            ux, uy = np.real(uniques).copy(), np.imag(uniques).copy()
-        else:  # (almost) every point its own: finding the few repeats costs more than it saves
-            code[valid] = np.arange(len(xy))
-            ux, uy = x[valid], y[valid]
-        mx, my = _TO_METRIC.transform(ux, uy) if len(ux) else (np.empty(0), np.empty(0))
-        return cls(code, ux, uy, np.asarray(mx, dtype=float), np.asarray(my, dtype=float))
-
-    def rows(self, per_place: np.ndarray, missing: Any = False) -> np.ndarray:
-        """A value per place spread to the incidents (``missing`` without coordinates)."""
-        out = per_place[np.maximum(self.code, 0)] if len(per_place) else \
-            np.full(len(self.code), missing, dtype=per_place.dtype)
-        out[self.code < 0] = missing
-        return out
-
-
-def _repeats(xy: np.ndarray, sample: int = 20_000) -> bool:
-    """Whether points repeat enough to be worth placing once each: more than one in ten of
-    an evenly spaced sample repeats another."""
-    if len(xy) <= sample:
-        return len(xy) > 0
-    picked = xy[:: len(xy) // sample]
-    return len(pd.unique(picked)) < 0.9 * len(picked)
-
-
-def _features(layers: gpd.GeoDataFrame) -> dict[str, pd.Series]:
-    return {str(row["id"]): row for _, row in layers.iterrows()} if len(layers) else {}
+def _features(layers: gpd.GeoDataFrame, ids: list[str]) -> dict[str, pd.Series]:
+    """The features ``ids`` (the last of a repeated id), without a row per layer feature."""
+    picked = layers[layers["id"].astype(str).isin(ids)] if len(layers) else layers
+    return {str(row["id"]): row for _, row in picked.iterrows()}
 
 
 def _lonlat(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -186,7 +138,8 @@ def _admin(layers: gpd.GeoDataFrame, prefix: str, suffix: str) -> list[tuple[str
     if not len(layers):
         return []
     admin = layers[layers["id"].astype(str).str.startswith(prefix)]
-    return [(_label(row.get("name"), suffix), row.geometry) for _, row in admin.iterrows()]
+    names = admin["name"].tolist() if "name" in admin else [None] * len(admin)
+    return [(_label(name, suffix), geom) for name, geom in zip(names, admin.geometry, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,17 +162,18 @@ def classify(
       date lies within 2 km.
 
     Each distinct coordinate is placed once: zones and admin units through a grid of cells
-    (:class:`geo.analysis.cells.CellGrid`, exact), positions through the places sorted by x.
+    (:class:`geo.analysis.cells.CellGrid`, exact), positions through the places
+    in buckets by UTM cell (:class:`geo.analysis.cells.Buckets`).
     """
     out = gpd.GeoDataFrame(incidents.copy()) if not isinstance(incidents, gpd.GeoDataFrame) \
         else incidents.copy()
     n = len(out)
     x, y = _lonlat(out)
-    places = _Places.of(x, y)
-    days = _days(out["event_date"]) if "event_date" in out else np.full(n, np.datetime64("NaT"))
-    features = _features(layers)
+    places = Places.of(x, y)
+    days = _days(out["event_date"] if "event_date" in out else [""] * n)
     zone_ids = ["aos_osm", "golan_osm", *(f"aol_{b}" for b in AOL_BANDS), *PROPOSAL_ZONES,
                 *ISRAELI_HELD_IDS]
+    features = _features(layers, [*zone_ids, ALPHA_LINE_ID])
     rows = [features.get(fid) for fid in zone_ids]
     admins = {prefix: _admin(layers, prefix, suffix) for prefix, suffix in ADMIN_PREFIXES}
     geoms = [None if r is None else r.geometry for r in rows]
@@ -254,83 +208,51 @@ def classify(
     return out
 
 
-def _alpha_km(line: pd.Series | None, places: _Places, israeli: np.ndarray) -> np.ndarray:
+def _alpha_km(line: pd.Series | None, places: Places, israeli: np.ndarray) -> np.ndarray:
     if line is None:
         return np.full(len(places.x), np.nan)
     dist = line_distance_m(to_metric(line.geometry), places.mx, places.my) / 1000.0
     return np.where(israeli, -dist, dist)
 
 
-def line_distance_m(line: Any, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
-    """Planar distance from points to a (multi)line, all in the same metric CRS.
-
-    Vectorised over points, looping over the line's segments (numpy, no point geometries):
-    about 4x faster than ``shapely.distance`` for a million points and a 50-segment line.
-    Coordinates are shifted to the line's first vertex and computed in float32 (error < 1 cm).
-    """
-    parts = shapely.get_parts(line)
-    best = np.full(len(mx), np.inf, dtype=np.float32)
-    if not len(parts) or not len(mx):
-        return best.astype(float)
-    ox, oy = shapely.get_coordinates(parts[0])[0]
-    px = (mx - ox).astype(np.float32)
-    py = (my - oy).astype(np.float32)
-    for part in parts:
-        coords = shapely.get_coordinates(part) - (ox, oy)
-        if len(coords) == 1:
-            coords = np.vstack([coords, coords])
-        for (ax, ay), (bx, by) in zip(coords[:-1], coords[1:], strict=True):
-            dx, dy = np.float32(bx - ax), np.float32(by - ay)
-            length2 = dx * dx + dy * dy
-            ex, ey = px - np.float32(ax), py - np.float32(ay)
-            if length2 > 0:
-                t = np.clip((ex * dx + ey * dy) / length2, 0, 1)
-                ex -= t * dx
-                ey -= t * dy
-            np.minimum(best, ex * ex + ey * ey, out=best)
-    return np.sqrt(best.astype(float))
-
-
 def _near_positions(
-    layers: gpd.GeoDataFrame, days: np.ndarray, places: _Places, respect_dates: bool
+    layers: gpd.GeoDataFrame, days: np.ndarray, places: Places, respect_dates: bool
 ) -> np.ndarray:
-    """Incidents with a reported position within 2 km (holding on their date): the places are
-    sorted by UTM x once, each position looks at the strip 2 km either side of it."""
+    """Incidents with a reported position within 2 km (holding on their date). The places are
+    put in buckets by UTM cell once; each position tests only those in the cells under its
+    box. A place keeps the first day from which a position near it holds without end (most
+    do), so the incidents need one comparison; positions that end are kept by validity."""
     near = np.zeros(len(places.code), dtype=bool)
-    if not len(layers) or not len(places.x):
+    positions = layers[layers["layer"] == "position"] if len(layers) else layers
+    if not len(positions) or not len(places.x):
         return near
-    positions = layers[layers["layer"] == "position"]
-    if not len(positions):
-        return near
-    metric = [to_metric(g) for g in positions.geometry]
+    metric = to_metric(positions.geometry.to_numpy())
+    reach = NEAR_POSITION_M + 1.0  # a metre more: a superset, whatever the rounding
     west, south, east, north = shapely.total_bounds(metric)
-    around = np.flatnonzero(
-        (places.mx >= west - NEAR_POSITION_M) & (places.mx <= east + NEAR_POSITION_M)
-        & (places.my >= south - NEAR_POSITION_M) & (places.my <= north + NEAR_POSITION_M))
-    order = around[np.argsort(places.mx[around], kind="stable")]
-    sorted_x = places.mx[order]
-    by_validity: dict[tuple[Any, Any], np.ndarray] = {}
-    for (_, row), geom in zip(positions.iterrows(), metric, strict=True):
+    buckets = Buckets.of(places.mx, places.my, (west - reach, south - reach, east + reach,
+                                                north + reach))
+    since = np.full(len(places.x), _NEVER, dtype=np.int64)
+    ended: dict[tuple[Any, Any], np.ndarray] = {}
+    spans = zip(*(positions[c].tolist() if respect_dates and c in positions
+                  else [None] * len(positions) for c in ("valid_from", "valid_to")), strict=True)
+    for geom, (valid_from, valid_to) in zip(metric, spans, strict=True):
         minx, miny, maxx, maxy = geom.bounds
-        lo = int(np.searchsorted(sorted_x, minx - NEAR_POSITION_M, side="left"))
-        hi = int(np.searchsorted(sorted_x, maxx + NEAR_POSITION_M, side="right"))
-        strip = order[lo:hi]
-        strip = strip[(places.my[strip] >= miny - NEAR_POSITION_M)
-                      & (places.my[strip] <= maxy + NEAR_POSITION_M)]
-        if not strip.size:
-            continue
+        cand = buckets.around(minx - reach, miny - reach, maxx + reach, maxy + reach)
         if geom.geom_type == "Point":  # as GEOS measures it, without a geometry per place
-            dist = np.sqrt((places.mx[strip] - geom.x) ** 2 + (places.my[strip] - geom.y) ** 2)
-            hit = strip[dist <= NEAR_POSITION_M]
+            dist = np.sqrt((places.mx[cand] - geom.x) ** 2 + (places.my[cand] - geom.y) ** 2)
+            hit = cand[dist <= NEAR_POSITION_M]
         else:
-            hit = strip[shapely.dwithin(
-                geom, shapely.points(places.mx[strip], places.my[strip]), NEAR_POSITION_M)]
-        key = (row.get("valid_from"), row.get("valid_to")) if respect_dates else (None, None)
-        mask = by_validity.setdefault(key, np.zeros(len(places.x), dtype=bool))
-        mask[hit] = True
-    for (valid_from, valid_to), mask in by_validity.items():
-        rows = places.rows(mask)
-        near |= rows & _holds(days, valid_from, valid_to) if respect_dates else rows
+            hit = cand[shapely.dwithin(
+                geom, shapely.points(places.mx[cand], places.my[cand]), NEAR_POSITION_M)]
+        start, end = _day(valid_from), _day(valid_to)
+        if np.isnat(end):
+            since[hit] = np.minimum(since[hit], _ALWAYS if np.isnat(start) else start.astype(int))
+        else:
+            ended.setdefault((valid_from, valid_to), np.zeros(len(places.x), dtype=bool))[hit] = 1
+    rows = places.rows(since, missing=_NEVER)
+    near = days.view(np.int64) >= rows if respect_dates else rows < _NEVER
+    for (valid_from, valid_to), mask in ended.items():
+        near |= places.rows(mask) & _holds(days, valid_from, valid_to)
     return near
 
 

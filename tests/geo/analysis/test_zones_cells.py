@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from bench.synth import synthetic_incidents
-from geo.analysis.cells import CellGrid
+from geo.analysis.cells import Buckets, CellGrid
 from geo.analysis.zones import CLASS_COLUMNS, classify
 from geo.data.loaders import DATA_DIR, load_all
 from tests.geo.analysis.zones_reference import classify as reference_classify
@@ -89,3 +89,35 @@ def test_the_grid_answers_as_intersects_xy(layers) -> None:
         for k in range(len(polygons) - 1, -1, -1):
             expected[shapely.intersects_xy(polygons[k], x, y)] = k
         np.testing.assert_array_equal(first, expected)
+
+
+def test_positions_that_end_or_are_not_points_are_classified_as_the_reference(
+        layers, incidents) -> None:
+    """Positions with an end, without a start and an outline (not a point) take the paths
+    that the built-in positions (points held without end) do not."""
+    changed = layers.copy()
+    positions = changed.index[changed["layer"] == "position"]
+    changed.loc[positions[:6], "valid_to"] = "2025-03-01"
+    changed.loc[positions[6:8], "valid_from"] = None
+    changed.loc[positions[8], "geometry"] = changed.loc[positions[8], "geometry"].buffer(0.01)
+    for respect_dates in (True, False):
+        ours = classify(incidents, changed, respect_dates)
+        reference = reference_classify(incidents, changed, respect_dates)
+        pd.testing.assert_series_equal(ours["near_position_2km"], reference["near_position_2km"],
+                                       check_exact=True)
+        assert ours["near_position_2km"].any()
+    assert (classify(incidents, changed)["near_position_2km"]
+            != classify(incidents, layers)["near_position_2km"]).any()
+
+
+def test_buckets_hold_every_point_of_a_box() -> None:
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 1000, 20_000), rng.uniform(0, 300, 20_000)
+    x[:10], y[:10] = 2000.0, -50.0  # off the grid: never returned
+    buckets = Buckets.of(x, y, (0, 0, 1000, 300), cells=64)
+    for minx, miny, maxx, maxy in [(10, 10, 60, 40), (0, 0, 1000, 300), (990, 290, 2000, 900),
+                                    (500, 100, 500, 100)]:
+        got = buckets.around(minx, miny, maxx, maxy)
+        inside = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+        assert np.isin(inside[inside >= 10], got).all() and len(np.unique(got)) == len(got)
+        assert not np.isin(np.arange(10), got).any()
