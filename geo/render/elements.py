@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -17,6 +17,13 @@ from jinja2 import Template
 from geo.render.assets import children, figure_of
 from geo.render.payloads import json_text
 from geo.render.popups import POPUP_BREAK, POPUP_CLOSE, POPUP_OPEN
+
+#: JavaScript ``text(t, lines)``: escaped HTML given as itself or as its lines, some by index
+#: in ``lines`` (:func:`geo.render.payloads.shared_lines`), joined as they were split.
+TEXT_JS: Final[str] = (
+    "function text(t, lines) { return typeof t === 'string' ? t : t.map(function(x) { "
+    f"return typeof x === 'number' ? lines[x] : x; }}).join({json_text(POPUP_BREAK)}); }}"
+)
 
 
 class _Text(Element):
@@ -82,11 +89,7 @@ class GeoJsonLayer(DataElement):
         var {{ this.get_name() }} = (function(data) {
         function style(f) { return f.properties.s === undefined ? f.properties.style
                                                                 : data.styles[f.properties.s]; }
-        function text(t) {  // escaped HTML, or its lines (some by index in data.lines)
-            return typeof t === 'string' ? t : t.map(function(line) {
-                return typeof line === 'number' ? data.lines[line] : line;
-            }).join({{ this.popup[1]|tojson }});
-        }
+        {{ this.text_js }}
         return L.geoJson(data, {
             {%- if this.only is not none %}
             filter: function(f) { return {{ this.only|tojson }}.indexOf(f.id) >= 0; },
@@ -105,11 +108,12 @@ class GeoJsonLayer(DataElement):
             {%- endif %}
             onEachFeature: function(f, layer) {
                 {%- if not this.circles %}
-                var p = f.properties, tip = text(p.tip);
+                var p = f.properties, tip = text(p.tip, data.lines);
                 layer.bindTooltip(tip, {sticky: true});
                 layer.bindPopup(p.more === undefined ? p.pop
                                 : {{ this.popup[0]|tojson }} + tip + {{ this.popup[1]|tojson }}
-                                  + text(p.more) + {{ this.popup[2]|tojson }}, {maxWidth: 380});
+                                  + text(p.more, data.lines) + {{ this.popup[2]|tojson }},
+                                {maxWidth: 380});
                 {%- endif %}
             }
         });
@@ -132,6 +136,7 @@ class GeoJsonLayer(DataElement):
         self.circle_style = {"color": "#555", "weight": 1, "dashArray": "3 3",
                              "fillOpacity": 0.05, "interactive": False}
         self.popup = (POPUP_OPEN, POPUP_BREAK, POPUP_CLOSE)
+        self.text_js = TEXT_JS
 
 
 class LayerAttribution(ScriptElement):

@@ -17,8 +17,8 @@ from jinja2 import Template
 
 from geo.core import styles
 from geo.core.labels import MapLabel
-from geo.render.elements import ScriptElement
-from geo.render.payloads import json_text
+from geo.render.elements import TEXT_JS, ScriptElement
+from geo.render.payloads import json_text, shared_lines
 from geo.render.popups import esc
 
 #: Pixels kept between two labels shown.
@@ -73,14 +73,15 @@ class LabelLayer(ScriptElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var group = {{ this._parent.get_name() }};
-            {{ this.labels_json }}.forEach(function(l) {
+            var group = {{ this._parent.get_name() }}, data = {{ this.labels_json }};
+            {{ this.text_js }}
+            data.labels.forEach(function(l) {
                 var m = L.marker([l.lat, l.lon], {
                     interactive: !!l.pop, keyboard: false,
                     icon: L.divIcon({className: 'map-label', html: l.html, iconSize: null,
                                      iconAnchor: [0, 0]})
                 });
-                if (l.pop) m.bindPopup(l.pop, {maxWidth: 380});
+                if (l.pop) m.bindPopup(text(l.pop, data.lines), {maxWidth: 380});
                 if (l.edge) {
                     m._home = L.latLng(l.lat, l.lon);
                     (window.__edgeLabels = window.__edgeLabels || []).push(m);
@@ -95,15 +96,18 @@ class LabelLayer(ScriptElement):
         super().__init__()
         self._name = "LabelLayer"
         popups = popups or {}
+        #: A popup's lines that recur in others (a source, a status, a basis) are sent once.
+        self.lines, pops = shared_lines([popups.get(lb.id, "") for lb in labels])
         self.labels: list[dict[str, Any]] = [
-            {"lat": lb.lat, "lon": lb.lon, "html": label_html(lb), "pop": popups.get(lb.id),
-             "edge": lb.edge}
-            for lb in labels
+            {"lat": lb.lat, "lon": lb.lon, "html": label_html(lb),
+             **({"pop": pop} if lb.id in popups else {}), **({"edge": True} if lb.edge else {})}
+            for lb, pop in zip(labels, pops, strict=True)
         ]
+        self.text_js = TEXT_JS
 
     @property
     def labels_json(self) -> str:
-        return json_text(self.labels)
+        return json_text({"lines": self.lines, "labels": self.labels})
 
 
 class Declutter(ScriptElement):

@@ -12,9 +12,11 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from geo.core.labels import MapLabel
 from geo.core.timeline import state_at
 from geo.data.incidents import incident_frame
 from geo.data.loaders import DATA_DIR, load_all
+from geo.render.labels import LabelLayer
 from geo.render.payloads import (
     incident_payload,
     incident_style,
@@ -195,3 +197,16 @@ def test_json_text_cannot_leave_its_script() -> None:
     assert "\ud800" not in text and text.encode("utf-8")
     assert json.loads(text) == data
     assert "دمشق ·" in text  # other text as it is (six bytes a character when escaped)
+
+
+def test_place_label_popups_share_their_recurring_lines(features) -> None:
+    places = features[features["layer"] == "place"].head(12).to_dict("records")
+    labels = [MapLabel(row["id"], "places", "place", str(row["name"]), str(row["name"]), "en",
+                       35.8, 33.0, 1.0, 8, edge=k == 0) for k, row in enumerate(places)]
+    popups = {row["id"]: feature_popup(row) for row in places[1:]}  # the first has none
+    layer = LabelLayer(labels, popups)
+    assert "pop" not in layer.labels[0] and layer.labels[0]["edge"] is True
+    assert all("edge" not in label for label in layer.labels[1:])
+    joined = [text_of({"lines": layer.lines}, label["pop"]) for label in layer.labels[1:]]
+    assert joined == [popups[row["id"]] for row in places[1:]]
+    assert layer.lines and len(layer.labels_json) < len(json_text(list(popups.values())))
