@@ -31,29 +31,32 @@ def to_metric(geom: Any) -> Any:
 
 @dataclass(frozen=True)
 class Places:
-    """The distinct coordinates of the incidents (incidents repeat their village points), in
-    lon/lat and in UTM 36N, and which place each incident is at (``code``, -1 without one)."""
+    """The distinct coordinates of the incidents (incidents repeat their village points) in
+    lon/lat, and which place each incident is at (``code``, -1 without one)."""
 
     code: np.ndarray
     x: np.ndarray
     y: np.ndarray
-    mx: np.ndarray
-    my: np.ndarray
 
     @classmethod
     def of(cls, x: np.ndarray, y: np.ndarray) -> Places:
         valid = ~(np.isnan(x) | np.isnan(y))
         code = np.full(len(x), -1, dtype=np.int64)
-        xy = x[valid] + 1j * y[valid]
-        if _repeats(xy):
-            codes, uniques = pd.factorize(xy)
+        vx, vy = (x, y) if valid.all() else (x[valid], y[valid])
+        if _repeats(vx, vy):
+            codes, uniques = pd.factorize(vx + 1j * vy)
             code[valid] = codes
-            ux, uy = np.real(uniques).copy(), np.imag(uniques).copy()
-        else:  # (almost) every point its own: finding the few repeats costs more than it saves
-            code[valid] = np.arange(len(xy))
-            ux, uy = x[valid], y[valid]
-        mx, my = _TO_METRIC.transform(ux, uy) if len(ux) else (np.empty(0), np.empty(0))
-        return cls(code, ux, uy, np.asarray(mx, dtype=float), np.asarray(my, dtype=float))
+            return cls(code, np.real(uniques).copy(), np.imag(uniques).copy())
+        # (almost) every point its own: finding the few repeats costs more than it saves
+        code[valid] = np.arange(len(vx))
+        return cls(code, vx, vy)
+
+    def metric(self) -> tuple[np.ndarray, np.ndarray]:
+        """The places in UTM 36N metres (x, y)."""
+        if not len(self.x):
+            return np.empty(0), np.empty(0)
+        mx, my = _TO_METRIC.transform(self.x, self.y)
+        return np.asarray(mx, dtype=float), np.asarray(my, dtype=float)
 
     def rows(self, per_place: np.ndarray, missing: Any = False) -> np.ndarray:
         """A value per place spread to the incidents (``missing`` without coordinates)."""
@@ -65,12 +68,13 @@ class Places:
         return out
 
 
-def _repeats(xy: np.ndarray, sample: int = 20_000) -> bool:
+def _repeats(x: np.ndarray, y: np.ndarray, sample: int = 20_000) -> bool:
     """Whether points repeat enough to be worth placing once each: more than one in ten of
     an evenly spaced sample repeats another."""
-    if len(xy) <= sample:
-        return len(xy) > 0
-    picked = xy[:: len(xy) // sample]
+    if len(x) <= sample:
+        return len(x) > 0
+    step = len(x) // sample
+    picked = x[::step] + 1j * y[::step]
     return len(pd.unique(picked)) < 0.9 * len(picked)
 
 

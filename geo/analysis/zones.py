@@ -13,6 +13,7 @@ under 0.1 %.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -178,9 +179,14 @@ def classify(
     admins = {prefix: _admin(layers, prefix, suffix) for prefix, suffix in ADMIN_PREFIXES}
     geoms = [None if r is None else r.geometry for r in rows]
     every = [g for g in (*geoms, *(g for a in admins.values() for _, g in a)) if g is not None]
-    grid = CellGrid.of(places.x, places.y,
-                       shapely.total_bounds(every) if every else (0.0, 0.0, 1.0, 1.0))
-    inside = dict(zip(zone_ids, grid.inside(geoms), strict=True))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # metres beside the zones: 2 cores
+        measured = pool.submit(_measures, features.get(ALPHA_LINE_ID), layers, days, places,
+                               respect_dates)
+        grid = CellGrid.of(places.x, places.y,
+                           shapely.total_bounds(every) if every else (0.0, 0.0, 1.0, 1.0))
+        inside = dict(zip(zone_ids, grid.inside(geoms), strict=True))
+        firsts = [grid.first([g for _, g in admins[prefix]]) for prefix, _ in ADMIN_PREFIXES]
+        alpha_km, near = measured.result()
 
     def flag(feature_id: str) -> np.ndarray:
         row = features.get(feature_id)
@@ -198,25 +204,31 @@ def classify(
     out["aol_band"] = _strings([*AOL_BANDS, ""], band, out.index)
     for zone in PROPOSAL_ZONES:
         out[f"in_{zone}"] = flag(zone)
-    for column, (prefix, _) in zip(("governorate", "district"), ADMIN_PREFIXES, strict=True):
-        first = places.rows(grid.first([g for _, g in admins[prefix]]), missing=-1)
-        out[column] = _strings([*(label for label, _ in admins[prefix]), ""], first, out.index)
-    israeli = inside[ISRAELI_HELD_IDS[0]] | inside[ISRAELI_HELD_IDS[1]]
-    out["alpha_km"] = places.rows(_alpha_km(features.get(ALPHA_LINE_ID), places, israeli),
-                                  missing=np.nan)
-    out["near_position_2km"] = _near_positions(layers, days, places, respect_dates)
+    for column, (prefix, _), first in zip(("governorate", "district"), ADMIN_PREFIXES, firsts,
+                                          strict=True):
+        labels = [*(label for label, _ in admins[prefix]), ""]
+        out[column] = _strings(labels, places.rows(first, missing=-1), out.index)
+    if ALPHA_LINE_ID in features:  # negative on the Israeli-held side
+        israeli = inside[ISRAELI_HELD_IDS[0]] | inside[ISRAELI_HELD_IDS[1]]
+        alpha_km = np.where(israeli, -alpha_km, alpha_km)
+    out["alpha_km"] = places.rows(alpha_km, missing=np.nan)
+    out["near_position_2km"] = near
     return out
 
 
-def _alpha_km(line: pd.Series | None, places: Places, israeli: np.ndarray) -> np.ndarray:
-    if line is None:
-        return np.full(len(places.x), np.nan)
-    dist = line_distance_m(to_metric(line.geometry), places.mx, places.my) / 1000.0
-    return np.where(israeli, -dist, dist)
+def _measures(line: pd.Series | None, layers: gpd.GeoDataFrame, days: np.ndarray,
+              places: Places, respect_dates: bool) -> tuple[np.ndarray, np.ndarray]:
+    """What is measured in metres: each place's distance to Line A in km (NaN without the
+    line), and the incidents near a reported position."""
+    mx, my = places.metric()
+    alpha_km = np.full(len(mx), np.nan) if line is None else \
+        line_distance_m(to_metric(line.geometry), mx, my) / 1000.0
+    return alpha_km, _near_positions(layers, days, places, mx, my, respect_dates)
 
 
 def _near_positions(
-    layers: gpd.GeoDataFrame, days: np.ndarray, places: Places, respect_dates: bool
+    layers: gpd.GeoDataFrame, days: np.ndarray, places: Places, mx: np.ndarray, my: np.ndarray,
+    respect_dates: bool
 ) -> np.ndarray:
     """Incidents with a reported position within 2 km (holding on their date). The places are
     put in buckets by UTM cell once; each position tests only those in the cells under its
@@ -229,7 +241,7 @@ def _near_positions(
     metric = to_metric(positions.geometry.to_numpy())
     reach = NEAR_POSITION_M + 1.0  # a metre more: a superset, whatever the rounding
     west, south, east, north = shapely.total_bounds(metric)
-    buckets = Buckets.of(places.mx, places.my, (west - reach, south - reach, east + reach,
+    buckets = Buckets.of(mx, my, (west - reach, south - reach, east + reach,
                                                 north + reach))
     since = np.full(len(places.x), _NEVER, dtype=np.int64)
     ended: dict[tuple[Any, Any], np.ndarray] = {}
@@ -239,11 +251,11 @@ def _near_positions(
         minx, miny, maxx, maxy = geom.bounds
         cand = buckets.around(minx - reach, miny - reach, maxx + reach, maxy + reach)
         if geom.geom_type == "Point":  # as GEOS measures it, without a geometry per place
-            dist = np.sqrt((places.mx[cand] - geom.x) ** 2 + (places.my[cand] - geom.y) ** 2)
+            dist = np.sqrt((mx[cand] - geom.x) ** 2 + (my[cand] - geom.y) ** 2)
             hit = cand[dist <= NEAR_POSITION_M]
         else:
             hit = cand[shapely.dwithin(
-                geom, shapely.points(places.mx[cand], places.my[cand]), NEAR_POSITION_M)]
+                geom, shapely.points(mx[cand], my[cand]), NEAR_POSITION_M)]
         start, end = _day(valid_from), _day(valid_to)
         if np.isnat(end):
             since[hit] = np.minimum(since[hit], _ALWAYS if np.isnat(start) else start.astype(int))
