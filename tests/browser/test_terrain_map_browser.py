@@ -109,7 +109,7 @@ def test_date_change_receives_no_terrain_bytes(app_url: str, browser: Any) -> No
         "hillshade", "contours", "elevation"}
     before = len(received)
 
-    page.locator(".st-key-map_next_event button").click()
+    page.get_by_role("button", name="Event ▶", exact=True).click()  # key map_next_event
     page.wait_for_url(re.compile(r"date=(?!2025-10-01)"))
     settled(page)
     _hillshade(page)
