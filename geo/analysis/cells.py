@@ -92,30 +92,38 @@ class CellGrid:
 
     def first(self, geoms: Sequence[Any]) -> np.ndarray:
         """For every point, the index of the first of ``geoms`` it lies in or on (-1: none).
-        Decided per cell where no boundary of a geometry before the answer crosses the cell,
-        point by point elsewhere."""
+        Decided per cell where no boundary of a geometry before the answer crosses the cell;
+        elsewhere point by point, each geometry's cells still deciding where none of its
+        boundaries crosses them."""
         found = np.full(self.nx * self.ny, -1, dtype=np.int64)
         unsure = np.zeros(self.nx * self.ny, dtype=bool)
-        shapes = [g for g in geoms if g is not None and not g.is_empty]
-        if any(g.geom_type not in ("Polygon", "MultiPolygon") for g in shapes):
-            unsure[:] = True
-        else:
+        states: list[np.ndarray | None] = [None] * len(geoms)
+        if all(g is None or g.is_empty or g.geom_type in ("Polygon", "MultiPolygon")
+               for g in geoms):
             for k, geom in enumerate(geoms):
                 if geom is None or geom.is_empty:
                     continue
-                states = self._states(geom).ravel()
+                states[k] = grid_states = self._states(geom).ravel()
                 open_ = (found < 0) & ~unsure
-                unsure |= open_ & (states == _EDGE)
-                found[open_ & (states == _INSIDE)] = k
+                unsure |= open_ & (grid_states == _EDGE)
+                found[open_ & (grid_states == _INSIDE)] = k
+        else:
+            unsure[:] = True
         out = np.full(len(self.x), -1, dtype=np.int64)
         on = self.cell >= 0
         out[on] = found[self.cell[on]]
         left = np.flatnonzero(on & unsure[np.where(on, self.cell, 0)])
         out[left] = -1
-        for k, geom in enumerate(geoms):
+        for k, (geom, cells) in enumerate(zip(geoms, states, strict=True)):
             if geom is None or geom.is_empty or not len(left):
                 continue
-            hit = _exact(geom, self.x, self.y, left)
+            if cells is None:
+                hit = _exact(geom, self.x, self.y, left)
+            else:
+                state = cells[self.cell[left]]
+                hit = state == _INSIDE
+                edge = np.flatnonzero(state == _EDGE)
+                hit[edge] = _exact(geom, self.x, self.y, left[edge])
             out[left[hit]] = k
             left = left[~hit]
         return out
