@@ -140,13 +140,13 @@ class CellGrid:
             shapely.get_rings(shapely.get_parts(geom)), return_index=True
         )
         ax, ay, bx, by = _pieces(coords, ring, self.size)
-        (ai, bi), (aj, bj) = (np.vstack(v) for v in zip(self._index(ax, ay), self._index(bx, by),
-                                                          strict=True))
-        # One cell more on every side: a piece's end is computed, so it may round by a hair.
-        lo_i = np.maximum(np.minimum(ai, bi) - 1 - i0, 0)
-        hi_i = np.minimum(np.maximum(ai, bi) + 2 - i0, ni)
-        lo_j = np.maximum(np.minimum(aj, bj) - 1 - j0, 0)
-        hi_j = np.minimum(np.maximum(aj, bj) + 2 - j0, nj)
+        # Each piece's box grown by far more than its computed ends may round by (~1e-15 of
+        # the coordinates), so the boxes hold the whole boundary.
+        hair = 1e-9 * max(1.0, float(np.abs(coords).max()))
+        lo_i, lo_j = self._index(np.minimum(ax, bx) - hair, np.minimum(ay, by) - hair)
+        hi_i, hi_j = self._index(np.maximum(ax, bx) + hair, np.maximum(ay, by) + hair)
+        lo_i, lo_j = np.maximum(lo_i - i0, 0), np.maximum(lo_j - j0, 0)
+        hi_i, hi_j = np.minimum(hi_i + 1 - i0, ni), np.minimum(hi_j + 1 - j0, nj)
         marks = np.zeros((nj + 1, ni + 1), dtype=np.int64)
         np.add.at(marks, (lo_j, lo_i), 1)
         np.add.at(marks, (lo_j, hi_i), -1)
