@@ -168,25 +168,36 @@ def classify(
     """
     out = gpd.GeoDataFrame(incidents.copy()) if not isinstance(incidents, gpd.GeoDataFrame) \
         else incidents.copy()
-    n = len(out)
     x, y = _lonlat(out)
     places = Places.of(x, y)
-    days = _days(out["event_date"] if "event_date" in out else [""] * n)
     zone_ids = ["aos_osm", "golan_osm", *(f"aol_{b}" for b in AOL_BANDS), *PROPOSAL_ZONES,
                 *ISRAELI_HELD_IDS]
     features = _features(layers, [*zone_ids, ALPHA_LINE_ID])
+    with ThreadPoolExecutor(max_workers=1) as pool:  # metres beside the zones: 2 cores
+        measured = pool.submit(_alpha_km, features.get(ALPHA_LINE_ID), places)
+        days = _days(out["event_date"] if "event_date" in out else [""] * len(out))
+        inside = _zone_columns(out, layers, features, zone_ids, places, days, respect_dates)
+        mx, my, alpha_km = measured.result()
+    if ALPHA_LINE_ID in features:  # negative on the Israeli-held side
+        israeli = inside[ISRAELI_HELD_IDS[0]] | inside[ISRAELI_HELD_IDS[1]]
+        alpha_km = np.where(israeli, -alpha_km, alpha_km)
+    out["alpha_km"] = places.rows(alpha_km, missing=np.nan)
+    out["near_position_2km"] = _near_positions(layers, days, places, mx, my, respect_dates)
+    return out
+
+
+def _zone_columns(out: gpd.GeoDataFrame, layers: gpd.GeoDataFrame,
+                  features: dict[str, pd.Series], zone_ids: list[str], places: Places,
+                  days: np.ndarray, respect_dates: bool) -> dict[str, np.ndarray]:
+    """Add the zone and admin columns to ``out``; return which places lie in each zone."""
+    n = len(out)
     rows = [features.get(fid) for fid in zone_ids]
     admins = {prefix: _admin(layers, prefix, suffix) for prefix, suffix in ADMIN_PREFIXES}
     geoms = [None if r is None else r.geometry for r in rows]
     every = [g for g in (*geoms, *(g for a in admins.values() for _, g in a)) if g is not None]
-    with ThreadPoolExecutor(max_workers=1) as pool:  # metres beside the zones: 2 cores
-        measured = pool.submit(_measures, features.get(ALPHA_LINE_ID), layers, days, places,
-                               respect_dates)
-        grid = CellGrid.of(places.x, places.y,
-                           shapely.total_bounds(every) if every else (0.0, 0.0, 1.0, 1.0))
-        inside = dict(zip(zone_ids, grid.inside(geoms), strict=True))
-        firsts = [grid.first([g for _, g in admins[prefix]]) for prefix, _ in ADMIN_PREFIXES]
-        alpha_km, near = measured.result()
+    grid = CellGrid.of(places.x, places.y,
+                       shapely.total_bounds(every) if every else (0.0, 0.0, 1.0, 1.0))
+    inside = dict(zip(zone_ids, grid.inside(geoms), strict=True))
 
     def flag(feature_id: str) -> np.ndarray:
         row = features.get(feature_id)
@@ -204,26 +215,19 @@ def classify(
     out["aol_band"] = _strings([*AOL_BANDS, ""], band, out.index)
     for zone in PROPOSAL_ZONES:
         out[f"in_{zone}"] = flag(zone)
-    for column, (prefix, _), first in zip(("governorate", "district"), ADMIN_PREFIXES, firsts,
-                                          strict=True):
-        labels = [*(label for label, _ in admins[prefix]), ""]
-        out[column] = _strings(labels, places.rows(first, missing=-1), out.index)
-    if ALPHA_LINE_ID in features:  # negative on the Israeli-held side
-        israeli = inside[ISRAELI_HELD_IDS[0]] | inside[ISRAELI_HELD_IDS[1]]
-        alpha_km = np.where(israeli, -alpha_km, alpha_km)
-    out["alpha_km"] = places.rows(alpha_km, missing=np.nan)
-    out["near_position_2km"] = near
-    return out
+    for column, (prefix, _) in zip(("governorate", "district"), ADMIN_PREFIXES, strict=True):
+        first = places.rows(grid.first([g for _, g in admins[prefix]]), missing=-1)
+        out[column] = _strings([*(label for label, _ in admins[prefix]), ""], first, out.index)
+    return inside
 
 
-def _measures(line: pd.Series | None, layers: gpd.GeoDataFrame, days: np.ndarray,
-              places: Places, respect_dates: bool) -> tuple[np.ndarray, np.ndarray]:
-    """What is measured in metres: each place's distance to Line A in km (NaN without the
-    line), and the incidents near a reported position."""
+def _alpha_km(line: pd.Series | None, places: Places
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The places in UTM 36N (x, y) and their distance to Line A in km (NaN without it)."""
     mx, my = places.metric()
     alpha_km = np.full(len(mx), np.nan) if line is None else \
         line_distance_m(to_metric(line.geometry), mx, my) / 1000.0
-    return alpha_km, _near_positions(layers, days, places, mx, my, respect_dates)
+    return mx, my, alpha_km
 
 
 def _near_positions(
