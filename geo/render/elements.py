@@ -230,16 +230,22 @@ class ShowAtZoom(ScriptElement):
 
 class BoxControl(ScriptElement):
     """A box in a corner of the map (a Leaflet control) holding ``html``, which the caller has
-    escaped; clicks on it do not reach the map. Used for the legend and map titles."""
+    escaped; clicks and scrolls on it do not reach the map. Used for the legend and map titles.
+    A ``<details data-fold-below="H">`` in ``html`` starts folded on maps lower than H px."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
             var box = L.control({position: {{ this.position|tojson }}});
-            box.onAdd = function() {
+            box.onAdd = function(map) {
                 var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
                 div.innerHTML = {{ this.html|tojson }};
+                // A foldable box (<details data-fold-below=H>) starts folded on a map lower
+                // than H px, where it would cover the middle of the map.
+                var fold = div.querySelector('details[data-fold-below]');
+                if (fold && map.getSize().y < +fold.dataset.foldBelow) fold.open = false;
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             box.addTo({{ this._parent.get_name() }});

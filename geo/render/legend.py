@@ -4,12 +4,16 @@ the incident types (escaped HTML), and the CSS of the legend and popups."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from geo.core import styles
 from geo.core.vocabulary import GROUP_LABELS
 from geo.render.elements import BoxControl
 from geo.render.popups import esc
+
+#: The legend starts folded (a click on "Legend" opens it) on maps lower than this, where it
+#: would cover the middle of the map (the side-by-side maps of the briefing, say).
+LEGEND_FOLD_BELOW_PX: Final[int] = 640
 
 
 class Legend(BoxControl):
@@ -46,8 +50,10 @@ def legend_html(event_types: Iterable[str], groups: Iterable[str] = ()) -> str:
             f"</span> {esc(event_type)}</div>"
         )
     return (
+        f"<details open data-fold-below='{LEGEND_FOLD_BELOW_PX}'><summary>Legend</summary>"
         "<style>.map-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 "
-        "sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:250px}"
+        "sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:250px;"
+        "max-height:60vh;overflow-y:auto}.map-legend summary{cursor:pointer;font-weight:bold}"
         ".map-legend .dot{display:inline-block;width:10px;height:10px;border-radius:50%;"
         "border:1px solid #222}.map-legend b{display:block;margin-top:3px}"
         ".pp{font:12px/1.4 sans-serif}.pp ul.src{margin:2px 0 0 16px;"
@@ -57,5 +63,5 @@ def legend_html(event_types: Iterable[str], groups: Iterable[str] = ()) -> str:
         + "<div><svg width='28' height='14'><circle cx='14' cy='7' r='6' fill='none' "
         "stroke='#555' stroke-dasharray='3 3'/></svg> Location uncertainty: "
         + " / ".join(f"{m / 1000:g}" for m in styles.PRECISION_RADIUS_M.values()) + " km</div>"
-        + "<div style='margin-top:4px;color:#555'>Marker size: fatalities</div>"
+        + "<div style='margin-top:4px;color:#555'>Marker size: fatalities</div></details>"
     )

@@ -46,6 +46,10 @@ def test_positions_side_by_side_are_synchronised(app_url: str, page) -> None:
     frame = iframe.element_handle().content_frame()
     frame.locator(".leaflet-overlay-pane path").first.wait_for()
     assert frame.locator(".leaflet-container").count() == 2
+    # The legends start folded on these small maps, clear of the middle (a click opens one).
+    legends = frame.locator(".map-legend details")
+    assert legends.count() == 2
+    assert legends.evaluate_all("ds => ds.map(d => d.open)") == [False, False]
     assert frame.locator("path.st-demanded").count() >= 1
     assert frame.locator("path.st-proposed").count() >= 3
     centres = ("() => Object.keys(window).filter(k => /^map_/.test(k))"

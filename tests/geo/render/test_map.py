@@ -184,3 +184,16 @@ def test_legend_explains_the_uncertainty_circles() -> None:
     from geo.render.legend import legend_html
 
     assert "Location uncertainty: 1 / 5 / 20 km" in legend_html([])
+
+
+def test_legend_folds_on_small_maps() -> None:
+    from geo.render.elements import BoxControl
+    from geo.render.legend import LEGEND_FOLD_BELOW_PX, legend_html
+
+    html = legend_html(["Battles"])
+    assert html.startswith(f"<details open data-fold-below='{LEGEND_FOLD_BELOW_PX}'>")
+    assert html.endswith("</details>") and "<summary>Legend</summary>" in html
+    fmap = folium.Map(tiles=None)
+    fmap.add_child(BoxControl(html, "bottomleft", "map-legend"))
+    assert "map.getSize().y < +fold.dataset.foldBelow) fold.open = false" in (
+        fmap.get_root().render())
