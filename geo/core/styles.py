@@ -95,6 +95,15 @@ LABEL_COLORS: Final[dict[str, str]] = {
     "place": "#222222", "country": "#6a6a6a", "summit": "#4a3520", "line": "#004f7c",
     "zone": "#004f7c", "band": "#00694d",
 }
+#: Type of each label kind: (size in CSS px, CSS font weight, italic). The live map's label CSS
+#: and the static exports both read it. The largest places (min zoom in MAJOR_PLACE_ZOOMS) are
+#: set as MAJOR_PLACE_TYPE.
+LABEL_TYPE: Final[dict[str, tuple[int, int, bool]]] = {
+    "place": (12, 400, False), "summit": (13, 700, False), "country": (15, 600, False),
+    "line": (12, 700, True), "zone": (12, 600, True), "band": (11, 600, False),
+}
+MAJOR_PLACE_TYPE: Final[tuple[int, int, bool]] = (13, 600, False)
+MAJOR_PLACE_ZOOMS: Final[tuple[int, ...]] = (7, 9)
 #: The neutral colour of the status rows of the legend (status is dash and weight).
 STATUS_LEGEND_COLOR: Final[str] = "#444444"
 #: The offline basemap (no tiles): the map background, countries filled, governorates outlined.

@@ -144,8 +144,6 @@ def basemap_label(key: str) -> str:
 
 MIN_ZOOM: Final[int] = 6
 MAX_ZOOM: Final[int] = 18
-#: Place labels (and the place group in static exports) show from this zoom on.
-LABEL_MIN_ZOOM: Final[int] = 10
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,15 +18,6 @@ from geo.core.labels import Bounds, Box, MapLabel, declutter, map_labels, visibl
 from geo.export.snapshot import Snapshot
 from geo.render.labels import GAP_PX
 
-#: Type of each label kind, as the live map's label CSS (geo.render.labels) sets it:
-#: (size in CSS px, weight, italic). The largest places (min zoom 7 or 9) are set larger.
-LABEL_TYPE: Final[dict[str, tuple[float, str, bool]]] = {
-    "place": (12, "normal", False), "summit": (13, "bold", False),
-    "country": (15, "bold", False), "line": (12, "bold", True),
-    "zone": (12, "bold", True), "band": (11, "bold", False),
-}
-MAJOR_PLACE: Final[tuple[float, str, bool]] = (13, "bold", False)
-MAJOR_PLACE_ZOOMS: Final[frozenset[int]] = frozenset({7, 9})
 FONT: Final[str] = "DejaVu Sans"
 #: A place's dot (CSS px): its diameter, and where its name starts, right of the point.
 DOT_PX: Final[float] = 6.0
@@ -38,9 +29,12 @@ ToXY = Callable[[float, float], tuple[float, float]]
 
 
 def _type(label: MapLabel) -> tuple[float, str, bool]:
-    if label.kind == "place" and label.min_zoom in MAJOR_PLACE_ZOOMS:
-        return MAJOR_PLACE
-    return LABEL_TYPE.get(label.kind, LABEL_TYPE["place"])
+    """(size in CSS px, matplotlib weight, italic): the live map's type (styles.LABEL_TYPE)."""
+    if label.kind == "place" and label.min_zoom in styles.MAJOR_PLACE_ZOOMS:
+        size, weight, italic = styles.MAJOR_PLACE_TYPE
+    else:
+        size, weight, italic = styles.LABEL_TYPE.get(label.kind, styles.LABEL_TYPE["place"])
+    return size, "bold" if weight >= 600 else "normal", italic
 
 
 def _text(label: MapLabel) -> str:

@@ -40,10 +40,20 @@ def label_html(label: MapLabel) -> str:
             "</span></span>")
 
 
+def _type_css(selector: str, face: tuple[int, int, bool]) -> str:
+    size, weight, italic = face
+    return (f"{selector}{{font-size:{size}px;font-weight:{weight};"
+            f"font-style:{'italic' if italic else 'normal'}}}")
+
+
 def label_css() -> str:
-    """The labels' styles: a white halo, per kind a size and the layer's colour."""
+    """The labels' styles: a white halo, per kind the type of geo.core.styles.LABEL_TYPE and
+    the layer's colour."""
     colors = styles.LABEL_COLORS
     halo = "text-shadow:0 0 2px #fff,0 0 3px #fff,0 0 4px #fff,0 0 5px #fff"
+    major = ",".join(f".map-label .lbl-place[data-z='{z}']" for z in styles.MAJOR_PLACE_ZOOMS)
+    faces = "".join(_type_css(f".map-label .lbl-{kind}", face)
+                    for kind, face in styles.LABEL_TYPE.items())
     return (
         "<style>.map-label{width:0;height:0}.map-label.lbl-off{visibility:hidden}"
         ".map-label .lbl{position:absolute;left:0;top:0;white-space:nowrap;"
@@ -52,17 +62,16 @@ def label_css() -> str:
         ".map-label .lbl-place{transform:translate(-4px,-50%)}"
         ".map-label .dot{display:inline-block;width:6px;height:6px;border-radius:50%;"
         "background:#fff;border:1.5px solid #333;margin-right:4px;vertical-align:middle}"
-        ".map-label .lbl-summit{transform:translate(-7px,-50%);font-weight:700;"
-        f"font-size:13px;color:{colors['summit']}}}"
+        f".map-label .lbl-summit{{transform:translate(-7px,-50%);color:{colors['summit']}}}"
         ".map-label .sym{font-size:15px;margin-right:3px}"
         ".map-label .out .dot{display:none}.map-label .arr{font-style:normal;margin-right:3px}"
-        f".map-label .lbl-country{{font-size:15px;font-weight:600;letter-spacing:.12em;"
-        f"text-transform:uppercase;color:{colors['country']}}}"
-        f".map-label .lbl-line{{font-weight:700;font-style:italic;color:{colors['line']}}}"
-        f".map-label .lbl-zone{{font-weight:600;font-style:italic;color:{colors['zone']}}}"
-        f".map-label .lbl-band{{font-size:11px;font-weight:600;color:{colors['band']}}}"
-        ".map-label [data-z='7'],.map-label [data-z='9']{font-weight:600;font-size:13px}"
-        "</style>"
+        f".map-label .lbl-country{{letter-spacing:.12em;text-transform:uppercase;"
+        f"color:{colors['country']}}}"
+        f".map-label .lbl-line{{color:{colors['line']}}}"
+        f".map-label .lbl-zone{{color:{colors['zone']}}}"
+        f".map-label .lbl-band{{color:{colors['band']}}}"
+        + faces + _type_css(major, styles.MAJOR_PLACE_TYPE)
+        + "</style>"
     )
 
 
