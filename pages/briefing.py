@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from geo.core.view import PRESETS
 from geo.data.story import step_index, step_permalink
 from geo.render.popups import esc, sources_html
-from ui import exports, loaders, mapview, state, story
+from ui import loaders, mapview, state, story
 
 
 def mode_or_presenter() -> None:
@@ -72,4 +72,4 @@ else:
                 st.rerun()
         st.caption("Keys: ← previous · → next")
     st.markdown("**Link to this step**")
-    st.code(step_permalink(step, exports.app_url(), presenting), language=None)
+    st.code(step_permalink(step, state.app_url(), presenting), language=None)

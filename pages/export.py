@@ -14,7 +14,7 @@ from geo.export.registry import FORMATS, of_group
 from ui import annotations, exports, loaders, state
 
 view = state.current()
-key, base = exports.view_key(view), exports.app_url()
+key, base = exports.view_key(view), state.app_url()
 shown, missing = annotations.shown(view)
 ann = exports.annotation_key(shown)
 offer = partial(exports.offer, view=view)

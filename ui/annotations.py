@@ -41,7 +41,7 @@ from geo.render.assets import localise
 from geo.render.map import IncidentLayer, MapSpec, build_map
 from geo.render.payloads import feature_collection
 from geo.render.terrain_layers import CONTEXT_LAYERS, context_features
-from ui import exports, mapview, state
+from ui import mapview, state
 from ui import store as ui_store
 
 PICK_KEY, NAME_KEY, STATUS_KEY = "annotate_pick", "annotate_name", "annotate_status"
@@ -83,7 +83,7 @@ def shown(view: ViewState) -> tuple[list[Annotation], list[str]]:
 def link(view: ViewState, annotations: list[Annotation], page: str = "") -> str:
     """A permalink of the view that keeps the annotations shown, by id."""
     ann = view.ann or tuple(a.id for a in annotations)
-    return permalink(view.replace(ann=ann), exports.app_url(), page)
+    return permalink(view.replace(ann=ann), state.app_url(), page)
 
 
 # ---------------------------------------------------------------------------------------------

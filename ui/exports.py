@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -37,15 +37,6 @@ def view_key(view: ViewState) -> str:
 def annotation_key(annotations: Sequence[Annotation]) -> str:
     """The annotations of a view as part of a cache key: ``id@version`` of each, in order."""
     return ",".join(f"{a.id}@{a.version}" for a in annotations)
-
-
-def app_url() -> str:
-    """The app's root URL (where a permalink opens the map), from the browser's URL."""
-    parts = urlsplit(str(getattr(st.context, "url", "") or ""))
-    if not parts.netloc:
-        return ""
-    prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{parts.scheme}://{parts.netloc}/{prefix + '/' if prefix else ''}"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

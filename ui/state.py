@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Final, Generic, Protocol, Self, TypeVar
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -105,3 +106,12 @@ def show(key: str, value: Any) -> None:
     the script runs again, so that change is never overwritten."""
     if st.session_state.get(key) != value:
         st.session_state[key] = value
+
+
+def app_url() -> str:
+    """The app's root URL (where a permalink opens the map), from the browser's URL."""
+    parts = urlsplit(str(getattr(st.context, "url", "") or ""))
+    if not parts.netloc:
+        return ""
+    prefix = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}/{prefix + '/' if prefix else ''}"

@@ -104,7 +104,7 @@ def picked_ends() -> None:
 
 def link(view: ViewState, terrain: TerrainView) -> str:
     """The permalink of the result: the page, the view's date and the terrain view."""
-    return terrain_link(view.date, terrain, exports.app_url())
+    return terrain_link(view.date, terrain, state.app_url())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""Relief of the terrain model for maps: hillshade, contour lines and point elevations.
+"""Relief of the terrain model for maps: hillshade and contour lines.
 
 The hillshade is xarray-spatial's (:func:`xrspatial.hillshade`), computed on a grid whose cells
 are square on the ground (Web Mercator, :func:`mercator_dem`, or the metric analysis grid):
 xarray-spatial differentiates per cell, so the elevations are first divided by the cell's
 ground size (times :data:`Z_FACTOR`). Contours are traced by contourpy on the stored
 geographic grid, every :data:`CONTOUR_INTERVAL_M` above sea level. Elevations of points are
-those of the stored cell nearest to each (as :func:`geo.data.dem.elevation_at`), vectorised.
+:func:`geo.data.dem.elevations_at` (no xarray-spatial: the live map needs only those).
 
 The live map (geo.render.terrain_map, built at setup by scripts/build_terrain.py) and the PNG
 and PDF exports use these same functions.
@@ -21,7 +21,7 @@ from typing import Final
 import contourpy
 import numpy as np
 import xarray as xr
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 from rasterio.transform import Affine
 from rasterio.warp import Resampling, reproject, transform_bounds
 from xrspatial import hillshade as xrs_hillshade
@@ -130,18 +130,3 @@ def contours(dem: Dem | None = None, levels: list[int] | None = None,
         for line in generator.lines(level):
             out.append(Contour(level, np.asarray(line, dtype=np.float64)))
     return out
-
-
-def elevations_at(lons: ArrayLike, lats: ArrayLike, dem: Dem | None = None,
-                  data_dir: Path = DATA_DIR) -> NDArray[np.float64]:
-    """Elevation (m) of the stored cell nearest to each (lon, lat) of a geographic DEM; NaN
-    off the grid (east of 36° E, say) or on no data."""
-    source = load_dem(data_dir) if dem is None else dem
-    cols_f, rows_f = ~source.transform @ (np.asarray(lons, float), np.asarray(lats, float))
-    rows_f, cols_f = np.asarray(rows_f, float), np.asarray(cols_f, float)
-    finite = np.isfinite(rows_f) & np.isfinite(cols_f)
-    row = np.floor(np.where(finite, rows_f, -1)).astype(np.intp)
-    col = np.floor(np.where(finite, cols_f, -1)).astype(np.intp)
-    inside = (row >= 0) & (col >= 0) & (row < source.shape[0]) & (col < source.shape[1])
-    values = source.elevation[np.where(inside, row, 0), np.where(inside, col, 0)]
-    return np.where(inside, values.astype(np.float64), np.nan)

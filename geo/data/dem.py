@@ -18,7 +18,7 @@ from typing import Final
 import numpy as np
 import rasterio
 import shapely
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from pyproj import Transformer
 from rasterio.merge import merge
 from rasterio.transform import Affine
@@ -156,6 +156,21 @@ def elevation_at(lon: float, lat: float, data_dir: Path = DATA_DIR) -> float | N
     dem = load_dem(data_dir)
     cell = dem.cell_of(lon, lat)
     return None if cell is None else float(dem.elevation[cell])
+
+
+def elevations_at(lons: ArrayLike, lats: ArrayLike, dem: Dem | None = None,
+                  data_dir: Path = DATA_DIR) -> NDArray[np.float64]:
+    """Elevation (m) of the stored cell nearest to each (lon, lat) of a geographic DEM; NaN
+    off the grid (east of 36° E, say) or on no data."""
+    source = load_dem(data_dir) if dem is None else dem
+    cols_f, rows_f = ~source.transform @ (np.asarray(lons, float), np.asarray(lats, float))
+    rows_f, cols_f = np.asarray(rows_f, float), np.asarray(cols_f, float)
+    finite = np.isfinite(rows_f) & np.isfinite(cols_f)
+    row = np.floor(np.where(finite, rows_f, -1)).astype(np.intp)
+    col = np.floor(np.where(finite, cols_f, -1)).astype(np.intp)
+    inside = (row >= 0) & (col >= 0) & (row < source.shape[0]) & (col < source.shape[1])
+    values = source.elevation[np.where(inside, row, 0), np.where(inside, col, 0)]
+    return np.where(inside, values.astype(np.float64), np.nan)
 
 
 def covered(lon: float, lat: float, data_dir: Path = DATA_DIR) -> bool:

@@ -21,8 +21,7 @@ from geo.core.model import safe_url
 from geo.export.snapshot import Snapshot
 from geo.render.assets import inline_assets, walk
 from geo.render.map import MapSpec, build_map
-from geo.render.static_files import STATIC_DIR, Manifest
-from geo.render.terrain_build import terrain_manifest
+from geo.render.static_files import STATIC_DIR, Manifest, terrain_manifest
 from geo.render.terrain_map import ContourLayer, ElevationReadout, HillshadeOverlay
 
 #: What the info box says of the terrain of the standalone file.

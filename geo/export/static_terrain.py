@@ -22,8 +22,7 @@ from PIL import Image
 from geo.core.model import REGION_BOUNDS
 from geo.core.vocabulary import TERRAIN_GROUPS
 from geo.data.dem import DEM_BOUNDS
-from geo.render.static_files import STATIC_DIR, Manifest
-from geo.render.terrain_build import terrain_manifest
+from geo.render.static_files import STATIC_DIR, Manifest, terrain_manifest
 from geo.render.terrain_map import CONTOUR_COLOUR, HILLSHADE_OPACITY, NO_TERRAIN_LABEL
 
 ToXY = Callable[[float, float], tuple[float, float]]

@@ -18,7 +18,6 @@ import geopandas as gpd
 from folium import plugins
 
 from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
-from geo.analysis.relief import elevations_at
 from geo.core import styles
 from geo.core.annotation import Annotation
 from geo.core.labels import MapLabel, map_labels, view_bounds
@@ -33,6 +32,7 @@ from geo.core.vocabulary import (
     TILES,
     group_of,
 )
+from geo.data.dem import elevations_at
 from geo.render.annotations import annotation_layer
 from geo.render.assets import COMPONENT_BASE, figure_of, localise
 from geo.render.credits import INCIDENT_CREDITS, credits_for
@@ -47,8 +47,7 @@ from geo.render.payloads import (
     rows_payload,
     tolerance_m,
 )
-from geo.render.static_files import STATIC_URL
-from geo.render.terrain_build import terrain_manifest
+from geo.render.static_files import STATIC_URL, terrain_manifest
 from geo.render.terrain_map import (
     BASEMAP_PANE,
     TerrainPanes,

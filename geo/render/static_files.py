@@ -119,3 +119,15 @@ def read_manifest(bundle: str, hint: str, static_dir: Path = STATIC_DIR) -> Mani
     if absent:
         raise StaticBuildMissing(f"{folder}: {', '.join(absent)} missing: {hint}")
     return manifest
+
+
+#: The terrain's bundle (built by geo.render.terrain_build at setup), read by the maps: kept
+#: here so that reading its manifest needs none of the build's imports (xarray-spatial).
+TERRAIN_BUNDLE: Final[str] = "terrain"
+TERRAIN_BUILD_HINT: Final[str] = (
+    "run `make setup` (it builds the terrain with scripts/build_terrain.py)")
+
+
+def terrain_manifest(static_dir: Path = STATIC_DIR) -> Manifest:
+    """The built terrain's manifest; StaticBuildMissing (saying to run make setup) without."""
+    return read_manifest(TERRAIN_BUNDLE, TERRAIN_BUILD_HINT, static_dir)

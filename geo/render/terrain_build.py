@@ -41,10 +41,8 @@ from geo.analysis.relief import (
 )
 from geo.data.dem import DEM_BOUNDS, DEM_CREDIT, DEM_TILES, Dem, load_dem
 from geo.data.loaders import DATA_DIR
-from geo.render.static_files import STATIC_DIR, Manifest, read_manifest, write_bundle
+from geo.render.static_files import STATIC_DIR, TERRAIN_BUNDLE, Manifest, write_bundle
 
-TERRAIN_BUNDLE: Final[str] = "terrain"
-BUILD_HINT: Final[str] = "run `make setup` (it builds the terrain with scripts/build_terrain.py)"
 GREY_LEVELS: Final[int] = 64
 #: Terrarium encoding: value = red * 256 + green - offset (metres).
 TERRARIUM_OFFSET: Final[int] = 32768
@@ -150,8 +148,3 @@ def build_terrain(data_dir: Path = DATA_DIR, static_dir: Path = STATIC_DIR) -> M
         "tiles_sha256": tiles,
     }
     return write_bundle(TERRAIN_BUNDLE, files, meta, static_dir)
-
-
-def terrain_manifest(static_dir: Path = STATIC_DIR) -> Manifest:
-    """The built terrain's manifest; StaticBuildMissing (saying to run make setup) without."""
-    return read_manifest(TERRAIN_BUNDLE, BUILD_HINT, static_dir)

@@ -24,8 +24,7 @@ from geo.core.vocabulary import GROUP_LABELS
 from geo.data.dem import DEM_BOUNDS, DEM_CREDIT
 from geo.render.assets import figure_of
 from geo.render.elements import LayerAttribution, ScriptElement
-from geo.render.static_files import STATIC_URL, Manifest
-from geo.render.terrain_build import terrain_manifest
+from geo.render.static_files import STATIC_URL, Manifest, terrain_manifest
 
 #: Leaflet panes: name -> z-index (tiles are at 200, vector layers at 400).
 BASEMAP_PANE: Final[str] = "basemap"

@@ -10,20 +10,20 @@ import pytest
 from rasterio.transform import Affine
 
 from geo.analysis import relief
-from geo.data.dem import Dem, load_dem
+from geo.data.dem import Dem, elevations_at, load_dem
 
 SUMMIT = (35.857, 33.416)
 GALILEE = (35.59, 32.82)
 
 
 def test_loader_gives_the_summit_and_the_lake() -> None:
-    values = relief.elevations_at([SUMMIT[0], GALILEE[0]], [SUMMIT[1], GALILEE[1]])
+    values = elevations_at([SUMMIT[0], GALILEE[0]], [SUMMIT[1], GALILEE[1]])
     assert abs(values[0] - 2803) <= 20
     assert abs(values[1] - -215) <= 5
 
 
 def test_no_elevation_off_the_grid() -> None:
-    values = relief.elevations_at([36.2, 35.5, float("nan")], [33.5, 34.5, 33.0])
+    values = elevations_at([36.2, 35.5, float("nan")], [33.5, 34.5, 33.0])
     assert np.isnan(values).all()
 
 
@@ -81,5 +81,5 @@ def test_contours_lie_at_their_level() -> None:
     # The 2,000 m line runs along the Hermon massif and the Anti-Lebanon, near the summit.
     assert 35.7 < lons.min() and lons.max() < 36.0 and 33.2 < lats.min()
     assert np.hypot(lons - 35.857, lats - 33.416).min() < 0.05
-    near = relief.elevations_at(lons, lats)
+    near = elevations_at(lons, lats)
     assert abs(float(np.median(near)) - 2000) < 40

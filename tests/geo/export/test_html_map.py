@@ -43,7 +43,7 @@ def test_html_inlines_the_terrain_it_draws(snap_of) -> None:
     cannot reach: the standalone page carries the hillshade and the contours as data: URIs,
     leaves the elevation readout (which fetches its grid by URL) out, and says so."""
     from geo.export.html_map import TERRAIN_NOTE, data_uri
-    from geo.render.terrain_build import terrain_manifest
+    from geo.render.static_files import terrain_manifest
 
     page = render_html(snap_of({"date": "2025-01-10", "layers": "hillshade,contours"}))
     assert "/app/static" not in page and "static/terrain" not in page

@@ -14,14 +14,14 @@ import pytest
 from folium import plugins
 from PIL import Image
 
-from geo.analysis.relief import Contour, elevations_at, flat_value
+from geo.analysis.relief import Contour, flat_value
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.core.vocabulary import GROUP_LABELS
-from geo.data.dem import DEM_CREDIT, load_dem
+from geo.data.dem import DEM_CREDIT, elevations_at, load_dem
 from geo.data.incidents import incident_frame
 from geo.data.loaders import load_layers
-from geo.render import terrain_build
+from geo.render import static_files, terrain_build
 from geo.render.assets import walk
 from geo.render.elements import GeoJsonLayer
 from geo.render.map import MapSpec, build_map
@@ -51,7 +51,7 @@ def test_build_writes_hashed_files_and_manifest(built) -> None:
     for key, name in manifest.files.items():
         data = (static / "terrain" / name).read_bytes()
         assert name == hashed_name(key, Path(name).suffix, data)
-    assert terrain_build.terrain_manifest(static) == manifest
+    assert static_files.terrain_manifest(static) == manifest
     south_west, north_east = manifest.meta["hillshade_bounds"]
     # The Mercator grid's last row overhangs the tiles by less than a cell.
     assert 31.998 < south_west[0] < 31.9996 and south_west[1] == pytest.approx(34.99958, abs=1e-4)
@@ -123,7 +123,7 @@ def test_map_references_terrain_by_url_not_bytes(built) -> None:
 def test_missing_build_fails_with_how_to_build(tmp_path: Path) -> None:
     fmap = folium.Map(tiles=None)
     with pytest.raises(StaticBuildMissing, match="make setup"):
-        add_terrain_layers(fmap, ["hillshade"], manifest=terrain_build.terrain_manifest(tmp_path))
+        add_terrain_layers(fmap, ["hillshade"], manifest=static_files.terrain_manifest(tmp_path))
 
 
 def test_changed_content_gets_a_new_name(tmp_path: Path) -> None:
