@@ -19,6 +19,8 @@ INCIDENTS: Final[str] = (
 )
 NAIVE_INCIDENTS: Final[str] = ".leaflet-overlay-pane path.incident"
 AREA_OF_SEPARATION: Final[str] = ".leaflet-overlay-pane path.lyr-area_of_separation"
+#: The Map page's negotiation track (its widget key), drawn under the map.
+TRACK_CHART: Final[str] = ".st-key-timeline canvas, .st-key-timeline svg"
 
 
 def time_until(browser: Any, url: str, selector: str, timeout_s: float) -> float:
@@ -36,13 +38,15 @@ def time_until(browser: Any, url: str, selector: str, timeout_s: float) -> float
         context.close()
 
 
-def phases(browser: Any, url: str, selector: str, timeout_s: float) -> dict[str, float]:
+def phases(browser: Any, url: str, selector: str, timeout_s: float,
+           then: str | None = None) -> dict[str, float]:
     """Where the time to a map goes, from the start of navigation (a fresh page): the app's
     page shell loaded (``domcontentloaded``), the map's component frame attached (the server
     ran the script and the component was asked for), Leaflet's map container in it (component
     and Leaflet loaded and parsed, the map script run), the first ``selector`` visible (layers
-    parsed and drawn). Also the frame's own Navigation Timing: its document's response and
-    DOMContentLoaded, relative to the frame's start."""
+    parsed and drawn), then (``then_s``) an element ``then`` of the page visible. Also the
+    frame's own Navigation Timing: its document's response and DOMContentLoaded, relative to
+    the frame's start."""
     context = local_context(browser)
     try:
         page = context.new_page()

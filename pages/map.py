@@ -1,13 +1,16 @@
 """The map: every layer as of the chosen date, linked to the negotiation timeline.
 
 The page's body is one fragment: a date change made in it (a frame of the playback) reruns
-only the fragment; the track and the weekly chart are built once and only their date rule moves."""
+only the fragment; the track and the weekly chart are built once and only their date rule moves.
+On a session's first run what lies under the map comes a moment later, with the run that the
+map's first report starts (ui.mapview.under_the_map_now): the browser draws the map first."""
 
 import streamlit as st
 
 from geo.core import timeline
+from geo.core.annotation import Annotation
 from geo.core.dates import date_text, entry_precision
-from geo.core.view import PRESETS, serialise_view
+from geo.core.view import PRESETS, ViewState, serialise_view
 from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
 from geo.render import charts
 from geo.render.map import MapSpec, build_map
@@ -83,6 +86,15 @@ def live_map() -> None:
         if (lat, lon, out["zoom"]) != (round(view.lat, 4), round(view.lon, 4), view.zoom):
             view = state.update(lat=lat, lon=lon, zoom=int(out["zoom"]))
 
+    if mapview.under_the_map_now():
+        under_the_map(view, shown)
+    else:
+        st.caption("Loading the negotiation track…")
+
+
+def under_the_map(view: ViewState, shown: list[Annotation]) -> None:
+    """The negotiation track and incidents per week, the event of the view, its link."""
+    entries = loaders.timeline().data
     st.vega_lite_chart(mapview.track_spec(view.date, view.event), on_select=event_picked,
                        key="timeline", width="stretch")
     st.vega_lite_chart(mapview.weekly_spec(view.date), width="stretch")

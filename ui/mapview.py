@@ -89,6 +89,20 @@ def weekly_spec(day: dt.date) -> dict[str, Any]:
     return charts.at_date(_weekly(loaders.data_dir(), *chart_range(day)), day)
 
 
+#: Set on the session's first run of the Map page. What lies under the map (the charts, the
+#: event, the link) waits for the next run, which the map's first report of its view starts
+#: as soon as it is drawn: the browser then spends its first second on the map alone (the
+#: Vega-Lite charts alone cost it about half a second of work before the map shows).
+MAP_DRAWN_KEY: Final[str] = "map_drawn"
+
+
+def under_the_map_now() -> bool:
+    """False on the session's first run of the Map page, True on every run after it."""
+    ready = bool(st.session_state.get(MAP_DRAWN_KEY))
+    st.session_state[MAP_DRAWN_KEY] = True
+    return ready
+
+
 def map_origin(default: tuple[float, float, int]) -> tuple[float, float, int]:
     """Where the map script starts. Fixed per session (changed by presets and events only),
     so that panning does not rebuild the map; st_folium's center/zoom follow the URL."""

@@ -8,6 +8,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from ui.mapview import MAP_DRAWN_KEY
+
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 #: Seconds a script run may take: generous, for a loaded machine.
 TIMEOUT_S = 300
@@ -36,8 +38,14 @@ def vega_specs(at: AppTest) -> list[dict[str, Any]]:
     return [json.loads(element.proto.spec) for element in at.get("vega_lite_chart")]
 
 
-def run_app(params: dict[str, str] | None = None, page: str | None = None) -> AppTest:
+def run_app(params: dict[str, str] | None = None, page: str | None = None,
+            map_drawn: bool = True) -> AppTest:
+    """Run the app once. ``map_drawn``: as in a browser session whose map has drawn and
+    reported (its report reruns the page at once); False: the session's very first run, where
+    the Map page leaves out what lies under the map."""
     at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
+    if map_drawn:
+        at.session_state[MAP_DRAWN_KEY] = True
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if page:

@@ -84,6 +84,16 @@ def test_timeline_chart_marks_current_date(late) -> None:
     assert "'name': 'pick'" in str(specs[0])  # clickable negotiation events
 
 
+def test_first_run_draws_the_map_before_what_lies_under_it() -> None:
+    at = run_app({"date": "2025-12-10"}, map_drawn=False)
+    assert folium_args(at)["script"]  # the map comes at once
+    assert not vega_specs(at) and not at.code  # the charts and the link wait
+    assert "Loading the negotiation track…" in at.caption.values
+    at.run()  # the run that the map's first report starts in a browser
+    assert len(vega_specs(at)) == 2 and at.code
+    assert "Loading the negotiation track…" not in at.caption.values
+
+
 def test_next_event_button_moves_date(early) -> None:
     at = run_app({"date": "2025-01-10"})
     at.button(key="map_next_event").click().run()
