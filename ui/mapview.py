@@ -18,8 +18,9 @@ from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
 from geo.core.timeline import StateLookup, incidents_in_window, state_lookup, window_mask
 from geo.render import charts
 from geo.render.assets import figure_of
-from geo.render.live import split_live
+from geo.render.live import externalise, split_live
 from geo.render.map import IncidentLayer, incident_layer
+from geo.render.static_files import publish_text
 from ui import loaders
 
 #: The map page's own date picker, beside the map (in the fragment that reruns on a date change).
@@ -141,8 +142,9 @@ def follow_window(fmap: folium.Map, offset_px: int, min_px: int = 420,
 def show_live(fmap: folium.Map, center: list[float], zoom: int) -> Any:
     """Draw the page's live map: the date-dependent layers go to streamlit-folium on the side
     (geo.render.live), so a date change swaps them in the map already drawn instead of
-    re-creating it. Returns the map's centre and zoom as the user left them."""
-    live = split_live(fmap)
+    re-creating it, and the layers' data is fetched by URL (cached by the browser). Returns
+    the map's centre and zoom as the user left them."""
+    live = externalise(split_live(fmap), publish_text)
     return st_folium(live.base, key="map", height=600, use_container_width=True,
                      returned_objects=["center", "zoom"], center=center, zoom=zoom,
                      feature_group_to_add=live.groups, layer_control=live.control)

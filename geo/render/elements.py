@@ -24,6 +24,18 @@ TEXT_JS: Final[str] = (
     "function text(t, lines) { return typeof t === 'string' ? t : t.map(function(x) { "
     f"return typeof x === 'number' ? lines[x] : x; }}).join({json_text(POPUP_BREAK)}); }}"
 )
+#: JavaScript ``withData(src, use)``: ``use(src)`` at once when the layer's data came in the
+#: script, or once fetched when ``src`` is the promise of :attr:`DataElement.data_source`
+#: (``window.__layerDataPending`` counts the fetches under way; each one done fires
+#: ``layerdata`` on the window). A failed fetch is reported on the console, and the layer
+#: stays empty.
+WITH_DATA_JS: Final[str] = (
+    "function withData(src, use) { if (!src || typeof src.then !== 'function') { use(src); "
+    "return; } var w = window; w.__layerDataPending = (w.__layerDataPending || 0) + 1; "
+    "src.then(use).catch(function(e) { console.error('layer data not drawn', e); })"
+    ".then(function() { w.__layerDataPending -= 1; w.dispatchEvent(new Event('layerdata')); "
+    "}); }"
+)
 
 
 class _Text(Element):
@@ -60,17 +72,37 @@ class ScriptElement(MacroElement):
 class DataElement(ScriptElement):
     """A ScriptElement that draws ``data``: its JSON text is serialised once however often the
     map is rendered, or given already serialised (as a cached
-    :class:`geo.render.map.IncidentLayer` keeps it)."""
+    :class:`geo.render.map.IncidentLayer` keeps it).
+
+    The live map may fetch the data by URL instead (:func:`geo.render.live.externalise` sets
+    :attr:`data_url`, a content-named static file): the browser then caches it, and a date
+    that leaves the layer as it was sends none of it again. ``by_url`` says whether the data
+    may go that way: not the incidents, which change with every date and window."""
+
+    #: Whether the data may be fetched by URL (the class's default).
+    by_url: bool = True
 
     def __init__(self, data: Any, data_json: str | None = None) -> None:
         super().__init__()
         self.data = data
         if data_json is not None:
             self.__dict__["data_json"] = data_json
+        self.data_url: str | None = None
+        self.with_data_js = WITH_DATA_JS
 
     @cached_property
     def data_json(self) -> str:
         return json_text(self.data)
+
+    @property
+    def data_source(self) -> str:
+        """JavaScript for the data: its JSON, or the promise of it fetched from
+        :attr:`data_url` (once per page; ``force-cache``: the name changes with the content)."""
+        if self.data_url is None:
+            return self.data_json
+        url = json_text(self.data_url)
+        return (f"fetch({url}, {{cache: 'force-cache'}}).then(function(r) {{ if (!r.ok) "
+                f"throw new Error({url} + ': HTTP ' + r.status); return r.json(); }})")
 
 
 class GeoJsonLayer(DataElement):
@@ -84,13 +116,15 @@ class GeoJsonLayer(DataElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         {%- if this.source is none %}
-        var {{ this.get_name() }}_data = {{ this.data_json }};
+        var {{ this.get_name() }}_data = {{ this.data_source }};
         {%- endif %}
-        var {{ this.get_name() }} = (function(data) {
+        var {{ this.get_name() }} = (function(src) {
+        var data = {};
         function style(f) { return f.properties.s === undefined ? f.properties.style
                                                                 : data.styles[f.properties.s]; }
         {{ this.text_js }}
-        return L.geoJson(data, {
+        {{ this.with_data_js }}
+        var layer = L.geoJson(null, {
             {%- if this.only is not none %}
             filter: function(f) { return {{ this.only|tojson }}.indexOf(f.id) >= 0; },
             {%- endif %}
@@ -117,15 +151,19 @@ class GeoJsonLayer(DataElement):
                 {%- endif %}
             }
         });
+        withData(src, function(d) { data = d; layer.addData(d); });
+        return layer;
         })({{ (this.source or this).get_name() }}_data).addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
     def __init__(self, data: dict[str, Any], circles: bool = False,
                  data_json: str | None = None, pane: str | None = None,
-                 source: GeoJsonLayer | None = None, only: list[str] | None = None) -> None:
+                 source: GeoJsonLayer | None = None, only: list[str] | None = None,
+                 by_url: bool = True) -> None:
         super().__init__(data, "" if source is not None else data_json)
         self._name = "GeoJsonLayer"
+        self.by_url = by_url and source is None
         self.circles = circles
         #: Draw the data of a layer earlier on the page (not sent again); ``only``: draw only
         #: the features with these ids (``data`` holds them, the page's data may hold more).
@@ -195,6 +233,8 @@ class ZoomLevelsLayer(DataElement):
         })();
         {% endmacro %}
     """)
+
+    by_url = False  # the incidents of one date and window
 
     def __init__(self, levels: list[dict[str, Any]], map_name: str,
                  data_json: str | None = None) -> None:

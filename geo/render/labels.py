@@ -11,14 +11,14 @@ min zoom is reached, greedy by priority: a label whose box overlaps one already 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 from jinja2 import Template
 
 from geo.core import styles
 from geo.core.labels import MapLabel
-from geo.render.elements import TEXT_JS, ScriptElement
-from geo.render.payloads import json_text, shared_lines
+from geo.render.elements import TEXT_JS, DataElement, ScriptElement
+from geo.render.payloads import shared_lines
 from geo.render.popups import esc
 
 #: Pixels kept between two labels shown.
@@ -75,16 +75,17 @@ def label_css() -> str:
     )
 
 
-class LabelLayer(ScriptElement):
+class LabelLayer(DataElement):
     """The labels of one layer group, added to it as non-interactive DivIcon markers; a
     label with a popup (a place's) opens it on click."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
-            var group = {{ this._parent.get_name() }}, data = {{ this.labels_json }};
+            var group = {{ this._parent.get_name() }};
             {{ this.text_js }}
-            data.labels.forEach(function(l) {
+            {{ this.with_data_js }}
+            withData({{ this.data_source }}, function(data) { data.labels.forEach(function(l) {
                 var m = L.marker([l.lat, l.lon], {
                     interactive: !!l.pop, keyboard: false,
                     icon: L.divIcon({className: 'map-label', html: l.html, iconSize: null,
@@ -96,27 +97,22 @@ class LabelLayer(ScriptElement):
                     (window.__edgeLabels = window.__edgeLabels || []).push(m);
                 }
                 group.addLayer(m);
-            });
+            }); });
         })();
         {% endmacro %}
     """)
 
     def __init__(self, labels: list[MapLabel], popups: Mapping[str, str] | None = None) -> None:
-        super().__init__()
-        self._name = "LabelLayer"
         popups = popups or {}
         #: A popup's lines that recur in others (a source, a status, a basis) are sent once.
-        self.lines, pops = shared_lines([popups.get(lb.id, "") for lb in labels])
-        self.labels: list[dict[str, Any]] = [
+        lines, pops = shared_lines([popups.get(lb.id, "") for lb in labels])
+        super().__init__({"lines": lines, "labels": [
             {"lat": lb.lat, "lon": lb.lon, "html": label_html(lb),
              **({"pop": pop} if lb.id in popups else {}), **({"edge": True} if lb.edge else {})}
             for lb, pop in zip(labels, pops, strict=True)
-        ]
+        ]})
+        self._name = "LabelLayer"
         self.text_js = TEXT_JS
-
-    @property
-    def labels_json(self) -> str:
-        return json_text({"lines": self.lines, "labels": self.labels})
 
 
 class Declutter(ScriptElement):
@@ -163,12 +159,14 @@ class Declutter(ScriptElement):
                     if (show) kept.push(r);
                     it.n.parentNode.classList.toggle('lbl-off', !show);
                 });
-                map.getContainer().dataset.labelsReady = '1';
+                // Ready once no layer data is still on its way (geo.render.elements).
+                if (!window.__layerDataPending) map.getContainer().dataset.labelsReady = '1';
             }
             function later() {
                 if (!queued) { queued = true; requestAnimationFrame(run); }
             }
             map.on('zoomend moveend resize overlayadd overlayremove layeradd', later);
+            window.addEventListener('layerdata', later);
             map.whenReady(later);
         })();
         {% endmacro %}

@@ -13,6 +13,7 @@ that were built hidden and lets the zoom-dependent ones (location uncertainty) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -21,6 +22,7 @@ from branca.element import Element
 from jinja2 import Template
 
 from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
+from geo.render.elements import DataElement
 from geo.render.legend import Legend
 
 #: Overlays that stay on the map whatever the date.
@@ -28,6 +30,8 @@ _STATIC: Final[frozenset[str]] = frozenset(GROUP_LABELS[group] for group in TERR
 #: The variable streamlit-folium gives the n-th added group, and the map's.
 _VARIABLE: Final[str] = "feature_group_feature_group_{}"
 LIVE_MAP: Final[str] = "map_div"
+#: Layer data of at least this many characters of JSON is fetched by URL (:func:`externalise`).
+BY_URL_MIN_CHARS: Final[int] = 4096
 
 
 def descendants(element: Element) -> list[Element]:
@@ -101,3 +105,16 @@ def split_live(fmap: folium.Map) -> LiveMap:
     last = folium.FeatureGroup(name="restore", control=False)
     last.add_child(Restore(hidden, legend))
     return LiveMap(fmap, [*groups, last], folium.LayerControl(collapsed=True))
+
+
+def externalise(live: LiveMap, publish: Callable[[str], str]) -> LiveMap:
+    """Let the browser fetch the data of the map's layers by URL (``publish`` stores a JSON
+    text and returns its URL, named by its content: geo.render.static_files.publish_text)
+    instead of receiving it in the map's script: the browser caches each file, so a date
+    change or another visit sends a layer's data again only when it changed. Only data that
+    may go that way (``by_url``: not the incidents) and of at least BY_URL_MIN_CHARS."""
+    for element in [*descendants(live.base), *(d for g in live.groups for d in descendants(g))]:
+        if (isinstance(element, DataElement) and element.by_url
+                and len(element.data_json) >= BY_URL_MIN_CHARS):
+            element.data_url = publish(element.data_json)
+    return live

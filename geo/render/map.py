@@ -240,7 +240,7 @@ def build_map(
             fg.add_child(ZoomLevelsLayer(layer.data or [], fmap.get_name(), layer.json))
         else:
             data = layer.data or feature_collection([])
-            markers = GeoJsonLayer(data, data_json=layer.json)
+            markers = GeoJsonLayer(data, data_json=layer.json, by_url=False)  # per window
             fg.add_child(markers)
             circles = folium.FeatureGroup(name="Incident location uncertainty", show=False)
             circles.add_child(GeoJsonLayer(data, circles=True, source=markers))

@@ -131,3 +131,21 @@ TERRAIN_BUILD_HINT: Final[str] = (
 def terrain_manifest(static_dir: Path = STATIC_DIR) -> Manifest:
     """The built terrain's manifest; StaticBuildMissing (saying to run make setup) without."""
     return read_manifest(TERRAIN_BUNDLE, TERRAIN_BUILD_HINT, static_dir)
+
+
+#: Layer data that the live map fetches by URL instead of carrying it in its script (see
+#: geo.render.live.externalise): written while the app runs, once per content.
+LAYER_DATA: Final[str] = "layer-data"
+
+
+def publish_text(text: str, bundle: str = LAYER_DATA, stem: str = "layer", suffix: str = ".json",
+                 static_dir: Path = STATIC_DIR, base: str = STATIC_URL) -> str:
+    """Write ``text`` once as ``static_dir/bundle/<stem>-<sha12><suffix>`` (atomically; kept
+    if already there: the name is the content's) and return its URL under ``base``."""
+    data = text.encode("utf-8")
+    folder = static_dir / bundle
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashed_name(stem, suffix, data)
+    if not (folder / name).is_file():
+        _write_atomic(folder / name, data)
+    return f"{base}{bundle}/{name}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from geo.render.static_files import LAYER_DATA, STATIC_DIR, STATIC_URL
 from ui.mapview import MAP_DRAWN_KEY
 
 DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
@@ -21,16 +23,26 @@ def components(at: AppTest, name: str = "streamlit_folium.st_folium") -> list[di
             if element.proto.component_name == name]
 
 
+def fetched(script: str) -> list[str]:
+    """The layer data files a map script fetches by URL (geo.render.live.externalise), read
+    from the static folder the app serves them from."""
+    prefix = re.escape(f"{STATIC_URL}{LAYER_DATA}/")
+    return [(STATIC_DIR / LAYER_DATA / name).read_text(encoding="utf-8")
+            for name in dict.fromkeys(re.findall(f'fetch\\("{prefix}([^"/]+)"', script))]
+
+
 def folium_args(at: AppTest) -> dict[str, Any]:
     """The first map's arguments; its ``script`` is everything the browser runs for it: the
     map's own script, then the layers and layer control sent on the side (the Map page sends
-    its date-dependent layers as ``feature_group``), as ``script_only`` keeps the first."""
+    its date-dependent layers as ``feature_group``), then the layer data it fetches by URL,
+    as ``script_only`` keeps the first."""
     maps = components(at)
     assert maps, "no st_folium component rendered"
     args = dict(maps[0])
     args["script_only"] = args["script"]
-    args["script"] = "\n".join(part for part in (args["script"], args.get("feature_group"),
-                                                 args.get("layer_control")) if part)
+    sent = "\n".join(part for part in (args["script"], args.get("feature_group"),
+                                       args.get("layer_control")) if part)
+    args["script"] = "\n".join([sent, *fetched(sent)])
     return args
 
 

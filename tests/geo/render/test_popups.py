@@ -204,9 +204,9 @@ def test_place_label_popups_share_their_recurring_lines(features) -> None:
     labels = [MapLabel(row["id"], "places", "place", str(row["name"]), str(row["name"]), "en",
                        35.8, 33.0, 1.0, 8, edge=k == 0) for k, row in enumerate(places)]
     popups = {row["id"]: feature_popup(row) for row in places[1:]}  # the first has none
-    layer = LabelLayer(labels, popups)
-    assert "pop" not in layer.labels[0] and layer.labels[0]["edge"] is True
-    assert all("edge" not in label for label in layer.labels[1:])
-    joined = [text_of({"lines": layer.lines}, label["pop"]) for label in layer.labels[1:]]
+    data = LabelLayer(labels, popups).data
+    assert "pop" not in data["labels"][0] and data["labels"][0]["edge"] is True
+    assert all("edge" not in label for label in data["labels"][1:])
+    joined = [text_of({"lines": data["lines"]}, label["pop"]) for label in data["labels"][1:]]
     assert joined == [popups[row["id"]] for row in places[1:]]
-    assert layer.lines and len(layer.labels_json) < len(json_text(list(popups.values())))
+    assert data["lines"] and len(json_text(data)) < len(json_text(list(popups.values())))

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from geo.render.static_files import (
+    LAYER_DATA,
     MANIFEST_NAME,
+    STATIC_URL,
     StaticBuildMissing,
     hashed_name,
+    publish_text,
     read_manifest,
     write_bundle,
 )
@@ -48,3 +51,15 @@ def test_missing_build_says_how_to_make_it(tmp_path: Path) -> None:
     (tmp_path / "terrain" / made.files["shade"]).unlink()
     with pytest.raises(StaticBuildMissing, match="missing: run make setup"):
         read_manifest("terrain", "run make setup", static_dir=tmp_path)
+
+
+def test_publish_text_names_the_file_by_its_content(tmp_path) -> None:
+    first = publish_text('{"a":1}', static_dir=tmp_path)
+    assert first.startswith(f"{STATIC_URL}{LAYER_DATA}/layer-") and first.endswith(".json")
+    path = tmp_path / LAYER_DATA / first.rsplit("/", 1)[1]
+    assert path.read_text(encoding="utf-8") == '{"a":1}'
+    written = path.stat().st_mtime_ns
+    assert publish_text('{"a":1}', static_dir=tmp_path) == first  # kept, not written again
+    assert path.stat().st_mtime_ns == written
+    assert publish_text('{"a":2}', static_dir=tmp_path) != first
+    assert len(list((tmp_path / LAYER_DATA).iterdir())) == 2
