@@ -80,7 +80,8 @@ def aggregate_payload(incidents: pd.DataFrame) -> list[dict[str, Any]]:
         radius: dict[int, float] = {}
         features = []
         for x, y, c, f, t in zip(
-            cells["lon"].tolist(), cells["lat"].tolist(), cells["count"].astype(int).tolist(),
+            cells["lon"].round(5).tolist(), cells["lat"].round(5).tolist(),
+            cells["count"].astype(int).tolist(),
             cells["fatalities"].astype(int).tolist(), cells["top_type"].tolist(), strict=True,
         ):
             if c not in radius:
@@ -93,7 +94,7 @@ def aggregate_payload(incidents: pd.DataFrame) -> list[dict[str, Any]]:
                     "r": radius[c],
                     "c": colour,
                 },
-                "geometry": {"type": "Point", "coordinates": [round(x, 5), round(y, 5)]},
+                "geometry": {"type": "Point", "coordinates": [x, y]},
             })
         levels.append({"min_zoom": min_zoom, "max_zoom": max_zoom, "cell_deg": cell,
                        "style": CELL_STYLE,

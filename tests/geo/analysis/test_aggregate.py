@@ -55,6 +55,16 @@ def test_payload_levels_cover_all_zooms_and_escape() -> None:
     assert all("<b>" not in tip for tip in tips)
 
 
+def test_cell_centres_are_sent_to_five_decimals() -> None:
+    levels = aggregate_payload(_synthetic(2000))
+    for (cell, _, _), level in zip(LEVELS, levels, strict=True):
+        centres = grid_cells(_synthetic(2000), cell)
+        sent = [f["geometry"]["coordinates"] for f in level["data"]["features"]]
+        assert sent == [[round(x, 5), round(y, 5)] for x, y in
+                        zip(centres["lon"].tolist(), centres["lat"].tolist(), strict=True)]
+        assert all(len(repr(v).split(".")[-1]) <= 5 for xy in sent for v in xy)
+
+
 @pytest.mark.parametrize(("n", "aggregated"), [(POINT_LIMIT, False), (POINT_LIMIT + 1, True)])
 def test_map_switches_to_cells_above_limit(n, aggregated) -> None:
     view = parse_view({"date": "2025-01-01"})
