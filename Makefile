@@ -16,9 +16,12 @@ $(VENV)/.stamp-dev: $(VENV)/.stamp-runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py
+# The vendored files and the live maps' script bundles (static/vendor_js/, one per combination
+# of plugins in geo/render/assets.py), written with the venv's Python (it imports geo.render).
+static/vendor/.stamp: package.json package-lock.json scripts/vendor_assets.py \
+		geo/render/assets.py geo/render/static_files.py | $(VENV)/.stamp-runtime
 	npm ci --no-audit --no-fund --loglevel=error
-	$(PYTHON) scripts/vendor_assets.py
+	$(PY) scripts/vendor_assets.py
 	touch $@
 
 # The live map's terrain (hillshade, contours, elevation grid), content-hashed, from data/dem/.
@@ -53,4 +56,4 @@ lint: setup-dev
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor static/terrain
+	rm -rf $(VENV) node_modules static/vendor static/vendor_js static/terrain

@@ -1,7 +1,10 @@
-"""Copy the browser assets the map needs from node_modules/ into static/vendor/.
+"""Copy the browser assets the map needs from node_modules/ into static/vendor/, then write the
+live maps' scripts as one file per combination of plugins into static/vendor_js/
+(geo.render.assets.write_js_bundles, content-hashed with a manifest).
 
-Run at setup (`make run` / `make test`), after `npm ci`. Nothing copied here is committed:
-static/vendor/ is git-ignored. Streamlit serves it at /app/static/vendor/ (static serving).
+Run at setup (`make run` / `make test`), after `npm ci`, with the project's virtualenv. Nothing
+written here is committed: static/vendor/ and static/vendor_js/ are git-ignored. Streamlit
+serves them at /app/static/ (static serving).
 """
 
 from __future__ import annotations
@@ -11,8 +14,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.render.assets import VENDOR_DIR, write_js_bundles  # noqa: E402
+from geo.render.static_files import STATIC_DIR  # noqa: E402
+
 NODE = ROOT / "node_modules"
-DEST = ROOT / "static" / "vendor"
+DEST = VENDOR_DIR
 
 # destination (relative to static/vendor) -> source (relative to node_modules)
 FILES: dict[str, str] = {
@@ -57,6 +65,11 @@ def main() -> int:
         else:
             shutil.copy2(source, target)
     print(f"vendor_assets: {len(FILES)} assets in {DEST.relative_to(ROOT)}")
+    manifest = write_js_bundles()
+    folder = STATIC_DIR / manifest.bundle
+    sizes = ", ".join(f"{name} ({(folder / name).stat().st_size / 1e3:.0f} kB)"
+                      for name in manifest.files.values())
+    print(f"vendor_assets: {folder.relative_to(ROOT)}: {sizes}")
     return 0
 
 

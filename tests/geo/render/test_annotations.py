@@ -114,7 +114,9 @@ def test_the_draw_map_has_the_tools_clear_of_the_legend() -> None:
     fmap = add_draw(build_map(none, empty, MapSpec(ViewState(date=dt.date(2025, 4, 1)),
                                                    (33.1, 35.8, 10))))
     html = localise(fmap).get_root().render()
-    assert "/app/static/vendor/draw/leaflet.draw.js" in html
+    # Leaflet.draw comes in the one script of the map, with Leaflet and the other controls.
+    assert "/app/static/vendor_js/map_fullscreen_measurecontrol_mouseposition_draw-" in html
+    assert "/app/static/vendor/draw/leaflet.draw.css" in html
     assert "map-legend" not in html  # it would cover the drawing tools
     # While drawing, the features take no clicks (their popups would swallow the points).
     assert "draw:drawstart" in html and ".drawing .leaflet-overlay-pane" in html

@@ -74,7 +74,9 @@ def test_map_asks_for_no_remote_assets(layers, make_incident) -> None:
     fmap = _map(state_at(layers, "2025-01-10"), _incidents(make_incident), date="2025-01-10",
                 basemap="osm")
     assert remote_links(fmap) == []
-    assert "/app/static/vendor/leaflet/leaflet.js" in fmap.get_root().render()
+    html = fmap.get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.css" in html
+    assert '<script src="/app/static/vendor_js/map_fullscreen_measurecontrol_minimap_' in html
 
 
 @pytest.mark.parametrize("field", ["notes", "location", "actor1", "source", "source_title"])

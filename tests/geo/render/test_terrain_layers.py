@@ -55,7 +55,8 @@ def rendered(fmap: folium.Map) -> str:
 def test_the_viewshed_layer_is_local_escaped_and_small(summit: ViewshedReport) -> None:
     html = rendered(add_terrain(folium.Map(), report=summit, profile=[(35.8, 33.2),
                                                                        (35.9, 33.1)]))
-    assert "/app/static/vendor/draw/leaflet.draw.js" in html
+    # Leaflet.draw comes in the smallest script bundle that holds it.
+    assert "/app/static/vendor_js/map_fullscreen_measurecontrol_mouseposition_draw-" in html
     assert "/app/static/vendor/draw/leaflet.draw.css" in html
     assert "cdnjs" not in html and "https://" not in html.split("<body>")[0]
     assert "<b>summit" not in html and "Hermon &lt;b&gt;summit" in html  # HTML-escaped
