@@ -16,6 +16,8 @@ from shapely.geometry import box, mapping
 from geo.core.annotation import Annotation, AnnotationSource
 from geo.data.store import CONFLICT_MESSAGE, open_store
 from geo.render.annotations import ANNOTATIONS_LABEL
+from geo.render.assets import VENDOR_DIR
+from geo.render.static_files import STATIC_DIR, STATIC_URL
 from tests.pages.apptest_helpers import components, folium_args, run_app
 from ui import annotations as ui
 
@@ -58,7 +60,9 @@ def test_the_page_opens_with_a_map_to_draw_on() -> None:
     assert at.title[0].value == "Annotate the map" and not at.error
     args = components(at)[0]
     assert args["returned_objects"] == ["last_active_drawing"]
-    assert "/app/static/vendor/draw/leaflet.draw.js" in args["js_links"]
+    (script,) = args["js_links"]  # one file: Leaflet and its plugins, Leaflet.draw among them
+    assert (VENDOR_DIR / "draw/leaflet.draw.js").read_text(encoding="utf-8") in (
+        STATIC_DIR / script.removeprefix(STATIC_URL)).read_text(encoding="utf-8")
     assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
     assert at.text_input(key=ui.NAME_KEY).value == ""
     assert "Nothing drawn yet" in at.info[0].value

@@ -65,6 +65,8 @@ def test_query_params_reproduce_the_state(late) -> None:
     assert late.sidebar.selectbox(key=WINDOW_KEY).value == "30"
     assert args["returned_objects"] == ["center", "zoom"]
     assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
+    # Leaflet and its plugins in one script (streamlit-folium loads scripts one by one).
+    assert len(args["js_links"]) == 1 and args["js_links"][0].startswith("/app/static/vendor_js/")
 
 
 def test_view_params_reach_component() -> None:

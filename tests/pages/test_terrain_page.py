@@ -11,6 +11,8 @@ import pytest
 from geo.analysis.terrain import CORRECTION_NOTE
 from geo.analysis.viewshed import RESOLUTION_NOTE
 from geo.core.terrain import TerrainView
+from geo.render.assets import VENDOR_DIR
+from geo.render.static_files import STATIC_DIR, STATIC_URL
 from tests.pages.apptest_helpers import components, run_app, vega_specs
 from tests.pages.media_sessions import SharedMedia
 from ui import terrain
@@ -46,7 +48,9 @@ def test_the_page_opens_with_nothing_chosen() -> None:
     assert [m["returned_objects"] for m in maps] == [["last_clicked"], ["last_active_drawing"]]
     for args in maps:
         assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])
-    assert "/app/static/vendor/draw/leaflet.draw.js" in maps[1]["js_links"]
+    (script,) = maps[1]["js_links"]  # one file: Leaflet and its plugins, Leaflet.draw among them
+    assert (VENDOR_DIR / "draw/leaflet.draw.js").read_text(encoding="utf-8") in (
+        STATIC_DIR / script.removeprefix(STATIC_URL)).read_text(encoding="utf-8")
     assert at.selectbox(key=terrain.OBSERVER_KEY).value == ""
     assert at.number_input(key=terrain.RADIUS_KEY).value == 40
 
