@@ -14,12 +14,12 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.analysis.aggregate import CELL_COLUMNS, POINT_LIMIT
+from geo.analysis.aggregate import POINT_LIMIT, CellIndex, cell_index
 from geo.core.timeline import StateLookup, incidents_in_window, state_lookup, window_mask
 from geo.render import charts
 from geo.render.assets import figure_of
 from geo.render.live import externalise, split_live
-from geo.render.map import IncidentLayer, incident_layer
+from geo.render.map import IncidentLayer, cell_layer, incident_layer
 from geo.render.static_files import publish_text
 from ui import loaders
 
@@ -48,14 +48,20 @@ def incidents_for(day: str, window_days: int | None) -> gpd.GeoDataFrame:
     return _incidents_for(loaders.data_dir(), day, window_days)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cells(folder: str) -> CellIndex:
+    return cell_index(loaders.incidents().data)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _layer_for(folder: str, day: str, window_days: int | None) -> IncidentLayer:
     data = loaders.incidents().data
-    mask = window_mask(data, dt.date.fromisoformat(day), window_days)
-    # Grid cells need four columns: copy only those out of a large window.
-    columns = list(data.columns) if mask.sum() <= POINT_LIMIT else list(CELL_COLUMNS)
+    mask = window_mask(data, dt.date.fromisoformat(day), window_days).to_numpy()
+    # Above the limit, grid cells: counted over the dataset's cell index (built once).
+    layer = (cell_layer(_cells(folder), mask) if mask.sum() > POINT_LIMIT
+             else incident_layer(data.loc[mask]))
     # Serialised once, here, rather than on every rerun; only the JSON text is kept.
-    return incident_layer(data.loc[mask, columns]).lean()
+    return layer.lean()
 
 
 def incident_layer_for(day: str, window_days: int | None) -> IncidentLayer:

@@ -8,10 +8,12 @@ resolution that fits the zoom. Filtering below the limit brings individual event
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from geo.core import styles
 
@@ -25,44 +27,89 @@ LEVELS: Final[tuple[tuple[float, int, int], ...]] = (
 )
 
 
-#: The columns :func:`grid_cells` reads.
-CELL_COLUMNS: Final[tuple[str, ...]] = ("longitude", "latitude", "fatalities", "event_type")
+#: The grid sizes of LEVELS (degrees).
+SIZES: Final[tuple[float, ...]] = tuple(level[0] for level in LEVELS)
 #: Style shared by every cell; each cell carries only its radius ``r`` and colour ``c``.
 CELL_STYLE: Final[dict[str, Any]] = {
     "color": "#222222", "weight": 1, "fillOpacity": 0.75, "className": "incident-cell",
 }
 
 
+@dataclass(frozen=True)
+class CellIndex:
+    """The grid cell of every incident of a dataset at each grid size, found once: the cells
+    of a window are then counts over the rows it keeps (:func:`window_cells`), with no
+    rounding or sorting of coordinates again on each date. Cells are numbered in the order
+    their first incident appears in the dataset."""
+
+    sizes: tuple[float, ...]
+    #: Per grid size: each row's cell number, and each cell's centre (lon, lat).
+    cell_of: tuple[NDArray[np.intp], ...]
+    centres: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...]
+    #: Per row: its event type's code in ``type_names`` (sorted), its reported fatalities
+    #: (NA: 0).
+    types: NDArray[np.intp]
+    type_names: tuple[str, ...]
+    fatalities: NDArray[np.float64]
+
+    @property
+    def rows(self) -> int:
+        return len(self.types)
+
+
+def cell_index(incidents: pd.DataFrame, sizes: tuple[float, ...] = SIZES) -> CellIndex:
+    """Index the incidents' cells at each grid size (degrees)."""
+    lon = incidents["longitude"].to_numpy(dtype=float)
+    lat = incidents["latitude"].to_numpy(dtype=float)
+    cell_of, centres = [], []
+    for size in sizes:
+        ix, iy = np.floor(lon / size).astype(np.int64), np.floor(lat / size).astype(np.int64)
+        if len(ix) == 0:
+            cell_of.append(np.zeros(0, dtype=np.intp))
+            centres.append((np.zeros(0), np.zeros(0)))
+            continue
+        key = (ix - ix.min()) * (int(iy.max() - iy.min()) + 1) + (iy - iy.min())
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # numbered by first appearance
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        cell_of.append(rank[inverse.reshape(-1)])
+        at = first[order]
+        centres.append(((ix[at] + 0.5) * size, (iy[at] + 0.5) * size))
+    types, names = pd.factorize(incidents["event_type"].astype(str), sort=True)
+    fatalities = pd.to_numeric(incidents["fatalities"], errors="coerce").fillna(0)
+    return CellIndex(tuple(sizes), tuple(cell_of), tuple(centres), np.asarray(types, np.intp),
+                     tuple(str(n) for n in names), fatalities.to_numpy(dtype=float))
+
+
+def window_cells(index: CellIndex, level: int, keep: NDArray[np.bool_] | None = None
+                 ) -> pd.DataFrame:
+    """The cells at grid size ``index.sizes[level]`` of the rows ``keep`` selects (all by
+    default): lon, lat (cell centre), count, fatalities (sum of reported), top_type (most
+    frequent event type; on a tie, the first in alphabetical order, whatever the window), in
+    cell order."""
+    cell_of = index.cell_of[level]
+    rows = np.arange(index.rows) if keep is None else np.flatnonzero(keep)
+    cells, kinds = cell_of[rows], len(index.type_names)
+    total = len(index.centres[level][0])
+    count = np.bincount(cells, minlength=total)
+    present = np.flatnonzero(count)
+    fat = np.bincount(cells, weights=index.fatalities[rows], minlength=total)
+    per_type = np.bincount(cells * kinds + index.types[rows],
+                           minlength=total * kinds).reshape(total, kinds)
+    top = np.asarray(index.type_names, dtype=object)[per_type[present].argmax(axis=1)] \
+        if kinds else np.zeros(0, dtype=object)
+    lon, lat = index.centres[level]
+    return pd.DataFrame({"lon": lon[present], "lat": lat[present], "count": count[present],
+                         "fatalities": fat[present], "top_type": top})
+
+
 def grid_cells(incidents: pd.DataFrame, cell: float) -> pd.DataFrame:
-    """Count incidents per square cell of ``cell`` degrees: lon, lat (cell centre), count,
-    fatalities (sum of reported), top_type (most frequent event type; on a tie, the type seen
-    first)."""
+    """Count incidents per square cell of ``cell`` degrees (see :func:`window_cells`), in
+    order of their first incident."""
     if incidents.empty:
         return pd.DataFrame(columns=["lon", "lat", "count", "fatalities", "top_type"])
-    ix = np.floor(incidents["longitude"].to_numpy(dtype=float) / cell).astype(np.int64)
-    iy = np.floor(incidents["latitude"].to_numpy(dtype=float) / cell).astype(np.int64)
-    fatalities = pd.to_numeric(incidents["fatalities"], errors="coerce").fillna(0).to_numpy()
-    types, type_names = pd.factorize(incidents["event_type"].astype(str), sort=False)
-    # One integer per cell, in order of first appearance (as groupby(sort=False) gives).
-    key = (ix - ix.min()) * (int(iy.max() - iy.min()) + 1) + (iy - iy.min())
-    cells, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    cell_of = rank[inverse.reshape(-1)]
-    count = np.bincount(cell_of, minlength=len(cells))
-    fat = np.bincount(cell_of, weights=fatalities.astype(float), minlength=len(cells))
-    per_type = np.bincount(cell_of * len(type_names) + types,
-                           minlength=len(cells) * len(type_names)).reshape(len(cells), -1)
-    top = np.asarray(type_names, dtype=object)[per_type.argmax(axis=1)]
-    at = first[order]
-    return pd.DataFrame({
-        "lon": (ix[at] + 0.5) * cell,
-        "lat": (iy[at] + 0.5) * cell,
-        "count": count,
-        "fatalities": fat,
-        "top_type": top,
-    })
+    return window_cells(cell_index(incidents, (cell,)), 0)
 
 
 def cell_radius(count: int) -> float:
@@ -73,9 +120,17 @@ def aggregate_payload(incidents: pd.DataFrame) -> list[dict[str, Any]]:
     """One GeoJSON FeatureCollection per grid level, each tagged with its zoom range and the
     cell style (:data:`CELL_STYLE`); a cell's properties are its escaped tooltip ``tip``, its
     radius ``r`` and its fill colour ``c`` (the most frequent event type's)."""
+    return cells_payload(cell_index(incidents))
+
+
+def cells_payload(index: CellIndex, keep: NDArray[np.bool_] | None = None
+                  ) -> list[dict[str, Any]]:
+    """:func:`aggregate_payload` of the rows of an indexed dataset that ``keep`` selects."""
+    if index.sizes != SIZES:
+        raise ValueError(f"cells_payload needs an index of the grid sizes {SIZES}")
     levels = []
-    for cell, min_zoom, max_zoom in LEVELS:
-        cells = grid_cells(incidents, cell)
+    for level, (cell, min_zoom, max_zoom) in enumerate(LEVELS):
+        cells = window_cells(index, level, keep)
         types = {t: (html.escape(str(t)), styles.event_color(t)) for t in set(cells["top_type"])}
         radius: dict[int, float] = {}
         features = []

@@ -15,9 +15,11 @@ from typing import Any, Final
 
 import folium
 import geopandas as gpd
+import numpy as np
 from folium import plugins
+from numpy.typing import NDArray
 
-from geo.analysis.aggregate import POINT_LIMIT, aggregate_payload
+from geo.analysis.aggregate import POINT_LIMIT, CellIndex, aggregate_payload, cells_payload
 from geo.core import styles
 from geo.core.annotation import Annotation
 from geo.core.labels import MapLabel, map_labels, view_bounds
@@ -108,6 +110,14 @@ def incident_layer(incidents: gpd.GeoDataFrame) -> IncidentLayer:
     placed = incidents.assign(dem_elevation_m=elevations_at(
         incidents["longitude"], incidents["latitude"])) if len(incidents) else incidents
     return IncidentLayer(len(incidents), types, False, incident_payload(placed))
+
+
+def cell_layer(index: CellIndex, keep: NDArray[np.bool_]) -> IncidentLayer:
+    """The grid cells of the rows ``keep`` selects of an indexed dataset: what
+    :func:`incident_layer` draws for them above POINT_LIMIT, without indexing them again (the
+    app keeps the index of its dataset)."""
+    types = tuple(index.type_names[code] for code in np.unique(index.types[keep]))
+    return IncidentLayer(int(keep.sum()), types, True, cells_payload(index, keep))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,13 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.aggregate import LEVELS, POINT_LIMIT, aggregate_payload, grid_cells
+from geo.analysis.aggregate import (
+    LEVELS,
+    POINT_LIMIT,
+    aggregate_payload,
+    cell_index,
+    grid_cells,
+)
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.data.loaders import load_layers
 from geo.render.assets import walk
 from geo.render.elements import GeoJsonLayer, ZoomLevelsLayer
-from geo.render.map import MapSpec, build_map
+from geo.render.map import MapSpec, build_map, cell_layer, incident_layer
 
 
 def _synthetic(n: int, seed: int = 3) -> pd.DataFrame:
@@ -46,6 +52,13 @@ def test_cell_reports_most_frequent_type() -> None:
     assert cells.iloc[0]["top_type"] == "Battles" and cells.iloc[0]["count"] == 3
 
 
+@pytest.mark.parametrize("types", [["Riots", "Battles"], ["Battles", "Riots"]])
+def test_a_tie_goes_to_the_first_type_in_alphabetical_order(types) -> None:
+    frame = pd.DataFrame({"latitude": [33.01, 33.02], "longitude": [35.01] * 2,
+                          "event_type": types, "fatalities": [0, 0]})
+    assert grid_cells(frame, 0.2).iloc[0]["top_type"] == "Battles"
+
+
 def test_payload_levels_cover_all_zooms_and_escape() -> None:
     frame = _synthetic(300).assign(event_type="<b>x</b>")
     levels = aggregate_payload(frame)
@@ -63,6 +76,24 @@ def test_cell_centres_are_sent_to_five_decimals() -> None:
         assert sent == [[round(x, 5), round(y, 5)] for x, y in
                         zip(centres["lon"].tolist(), centres["lat"].tolist(), strict=True)]
         assert all(len(repr(v).split(".")[-1]) <= 5 for xy in sent for v in xy)
+
+
+def test_cells_of_a_window_from_the_index_match_cells_of_its_rows() -> None:
+    frame = _synthetic(6000).assign(
+        event_type=lambda f: np.where(np.arange(len(f)) % 7 == 0, "Riots", f["event_type"]))
+    frame.loc[5, "fatalities"] = pd.NA
+    keep = (np.arange(len(frame)) % 3 != 0) & (frame["longitude"].to_numpy() > 35.8)
+    layer, direct = cell_layer(cell_index(frame), keep), incident_layer(frame[keep])
+    assert layer.aggregated and direct.aggregated and layer.count == direct.count
+    assert sorted(layer.event_types) == sorted(direct.event_types)
+
+    def cells(levels: list[dict]) -> list[list[tuple]]:
+        return [sorted((tuple(f["geometry"]["coordinates"]), tuple(sorted(
+            f["properties"].items()))) for f in level["data"]["features"]) for level in levels]
+
+    assert cells(layer.data) == cells(direct.data)
+    assert [len(level["data"]["features"]) for level in layer.data] == [
+        len(grid_cells(frame[keep], size)) for size, _, _ in LEVELS]
 
 
 @pytest.mark.parametrize(("n", "aggregated"), [(POINT_LIMIT, False), (POINT_LIMIT + 1, True)])
