@@ -56,4 +56,4 @@ lint: setup-dev
 	$(PY) -m mypy
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor static/vendor_js static/terrain
+	rm -rf $(VENV) node_modules static/vendor static/vendor_js static/terrain static/layer-data
