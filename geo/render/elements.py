@@ -96,13 +96,18 @@ class DataElement(ScriptElement):
 
     @property
     def data_source(self) -> str:
-        """JavaScript for the data: its JSON, or the promise of it fetched from
-        :attr:`data_url` (once per page; ``force-cache``: the name changes with the content)."""
+        """JavaScript for the data: its JSON, or the data of :attr:`data_url` as the page
+        already holds it (a map drawn again on a date change draws it at once, as data sent in
+        the script), else the promise of it, fetched once per page (``force-cache``: the name
+        changes with the content)."""
         if self.data_url is None:
             return self.data_json
         url = json_text(self.data_url)
-        return (f"fetch({url}, {{cache: 'force-cache'}}).then(function(r) {{ if (!r.ok) "
-                f"throw new Error({url} + ': HTTP ' + r.status); return r.json(); }})")
+        return (f"(function(held) {{ return held[{url}] || (held[{url}] = fetch({url}, "
+                "{cache: 'force-cache'}).then(function(r) { if (!r.ok) throw new Error("
+                f"{url} + ': HTTP ' + r.status); return r.json(); }}).then(function(d) {{ "
+                f"held[{url}] = d; return d; }}, function(e) {{ delete held[{url}]; throw e; }}));"
+                " })(window.__layerJson = window.__layerJson || {})")
 
 
 class GeoJsonLayer(DataElement):
