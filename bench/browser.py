@@ -78,9 +78,10 @@ _OLD: Final[str] = "data-bench-old"
 
 
 def next_event(browser: Any, url: str, timeout_s: float) -> float:
-    """Seconds from a click on the Map page's next-event button until the map shows the new
-    state: an incident marker or cell that was not on the map before the click is visible
-    (the map's drawn elements are tagged first)."""
+    """Seconds from a click on the Map page's next-event button, once the page has settled
+    (the track chart under the map drawn), until the map shows the new state: an incident
+    marker or cell that was not on the map before the click is visible (the map's drawn
+    elements are tagged first)."""
     context = local_context(browser)
     try:
         page = context.new_page()
@@ -88,6 +89,8 @@ def next_event(browser: Any, url: str, timeout_s: float) -> float:
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(INCIDENTS).first.wait_for(state="visible", timeout=timeout_s * 1000)
         page.locator(NEXT_EVENT_BUTTON).first.wait_for(state="visible", timeout=timeout_s * 1000)
+        # The page settled: what lies under the map has come too (its first run leaves it out).
+        page.locator(TRACK_CHART).first.wait_for(state="visible", timeout=timeout_s * 1000)
         frame.locator(".leaflet-container").first.evaluate(
             f"c => c.querySelectorAll('path').forEach(p => p.setAttribute('{_OLD}', ''))")
         fresh = ", ".join(f"{s.strip()}:not([{_OLD}])" for s in INCIDENTS.split(","))
