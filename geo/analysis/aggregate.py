@@ -117,9 +117,12 @@ def cell_radius(count: int) -> float:
 
 
 def aggregate_payload(incidents: pd.DataFrame) -> list[dict[str, Any]]:
-    """One GeoJSON FeatureCollection per grid level, each tagged with its zoom range and the
-    cell style (:data:`CELL_STYLE`); a cell's properties are its escaped tooltip ``tip``, its
-    radius ``r`` and its fill colour ``c`` (the most frequent event type's)."""
+    """The cells of every grid level, each level tagged with its zoom range, its grid size and
+    the cell style (:data:`CELL_STYLE`), its cells as columns: centre ``x``/``y`` (5 decimals),
+    incidents ``n``, reported fatalities ``f``, radius ``r`` and most frequent event type ``t``
+    (an index into the level's escaped ``types`` and their ``colors``). Columns, not a GeoJSON
+    feature per cell: the browser builds the markers and their tooltips
+    (geo.render.elements.ZoomLevelsLayer)."""
     return cells_payload(cell_index(incidents))
 
 
@@ -131,27 +134,16 @@ def cells_payload(index: CellIndex, keep: NDArray[np.bool_] | None = None
     levels = []
     for level, (cell, min_zoom, max_zoom) in enumerate(LEVELS):
         cells = window_cells(index, level, keep)
-        types = {t: (html.escape(str(t)), styles.event_color(t)) for t in set(cells["top_type"])}
-        radius: dict[int, float] = {}
-        features = []
-        for x, y, c, f, t in zip(
-            cells["lon"].round(5).tolist(), cells["lat"].round(5).tolist(),
-            cells["count"].astype(int).tolist(),
-            cells["fatalities"].astype(int).tolist(), cells["top_type"].tolist(), strict=True,
-        ):
-            if c not in radius:
-                radius[c] = cell_radius(c)
-            name, colour = types[t]
-            features.append({
-                "type": "Feature",
-                "properties": {
-                    "tip": f"{c} incidents · {f} reported fatalities · mostly {name}",
-                    "r": radius[c],
-                    "c": colour,
-                },
-                "geometry": {"type": "Point", "coordinates": [x, y]},
-            })
-        levels.append({"min_zoom": min_zoom, "max_zoom": max_zoom, "cell_deg": cell,
-                       "style": CELL_STYLE,
-                       "data": {"type": "FeatureCollection", "features": features}})
+        names, codes = np.unique(cells["top_type"].astype(str).to_numpy(), return_inverse=True)
+        counts = cells["count"].astype(int).to_numpy()
+        sizes, which = np.unique(counts, return_inverse=True)
+        radius = np.asarray([cell_radius(int(c)) for c in sizes])[which.reshape(-1)]
+        levels.append({
+            "min_zoom": min_zoom, "max_zoom": max_zoom, "cell_deg": cell, "style": CELL_STYLE,
+            "types": [html.escape(str(t)) for t in names],
+            "colors": [styles.event_color(str(t)) for t in names],
+            "x": cells["lon"].round(5).tolist(), "y": cells["lat"].round(5).tolist(),
+            "n": counts.tolist(), "f": cells["fatalities"].astype(int).tolist(),
+            "r": radius.tolist(), "t": codes.reshape(-1).tolist(),
+        })
     return levels

@@ -209,21 +209,22 @@ class LayerAttribution(ScriptElement):
 
 
 class ZoomLevelsLayer(DataElement):
-    """Aggregated incident cells: one GeoJSON layer per grid level, each shown in its zoom
-    range (see geo.analysis.aggregate). Tooltips carry escaped text."""
+    """Aggregated incident cells (geo.analysis.aggregate.aggregate_payload): one layer of
+    circle markers per grid level, each shown in its zoom range. A cell's tooltip is built
+    here from its numbers and its type's name, escaped on the server."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function() {
             var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
             var levels = {{ this.data_json }}.map(function(level) {
-                level.layer = L.geoJson(level.data, {
-                    pointToLayer: function(f, ll) {
-                        return L.circleMarker(ll, Object.assign(
-                            {radius: f.properties.r, fillColor: f.properties.c}, level.style));
-                    },
-                    onEachFeature: function(f, layer) { layer.bindTooltip(f.properties.tip); }
-                });
+                level.layer = L.featureGroup(level.x.map(function(x, i) {
+                    var t = level.t[i];
+                    return L.circleMarker([level.y[i], x], Object.assign(
+                        {radius: level.r[i], fillColor: level.colors[t]}, level.style)
+                    ).bindTooltip(level.n[i] + ' incidents · ' + level.f[i]
+                                  + ' reported fatalities · mostly ' + level.types[t]);
+                }));
                 return level;
             });
             function sync() {

@@ -64,17 +64,19 @@ def test_payload_levels_cover_all_zooms_and_escape() -> None:
     levels = aggregate_payload(frame)
     zooms = sorted(z for level in levels for z in range(level["min_zoom"], level["max_zoom"] + 1))
     assert zooms == list(range(0, 19))
-    tips = [f["properties"]["tip"] for level in levels for f in level["data"]["features"]]
-    assert all("<b>" not in tip for tip in tips)
+    assert all(level["types"] == ["&lt;b&gt;x&lt;/b&gt;"] for level in levels)
+    for level in levels:  # one value per cell in every column
+        assert {len(level[k]) for k in ("x", "y", "n", "f", "r", "t")} == {len(level["x"])}
+        assert sum(level["n"]) == 300 and set(level["t"]) == {0}
 
 
 def test_cell_centres_are_sent_to_five_decimals() -> None:
     levels = aggregate_payload(_synthetic(2000))
     for (cell, _, _), level in zip(LEVELS, levels, strict=True):
         centres = grid_cells(_synthetic(2000), cell)
-        sent = [f["geometry"]["coordinates"] for f in level["data"]["features"]]
-        assert sent == [[round(x, 5), round(y, 5)] for x, y in
-                        zip(centres["lon"].tolist(), centres["lat"].tolist(), strict=True)]
+        sent = sorted(zip(level["x"], level["y"], strict=True))
+        assert sent == sorted((round(x, 5), round(y, 5)) for x, y in
+                              zip(centres["lon"].tolist(), centres["lat"].tolist(), strict=True))
         assert all(len(repr(v).split(".")[-1]) <= 5 for xy in sent for v in xy)
 
 
@@ -88,11 +90,12 @@ def test_cells_of_a_window_from_the_index_match_cells_of_its_rows() -> None:
     assert sorted(layer.event_types) == sorted(direct.event_types)
 
     def cells(levels: list[dict]) -> list[list[tuple]]:
-        return [sorted((tuple(f["geometry"]["coordinates"]), tuple(sorted(
-            f["properties"].items()))) for f in level["data"]["features"]) for level in levels]
+        return [sorted(zip(level["x"], level["y"], level["n"], level["f"], level["r"],
+                           [(level["types"][t], level["colors"][t]) for t in level["t"]],
+                           strict=True)) for level in levels]
 
     assert cells(layer.data) == cells(direct.data)
-    assert [len(level["data"]["features"]) for level in layer.data] == [
+    assert [len(level["x"]) for level in layer.data] == [
         len(grid_cells(frame[keep], size)) for size, _, _ in LEVELS]
 
 
