@@ -12,7 +12,7 @@ from geo.core.annotation import Annotation
 from geo.core.dates import date_text, entry_precision
 from geo.core.view import PRESETS, ViewState, serialise_view
 from geo.core.vocabulary import BASEMAPS, GROUP_LABELS, LAYER_GROUPS, basemap_label
-from geo.render import charts
+from geo.render import chart_specs
 from geo.render.map import MapSpec, build_map
 from geo.render.popups import esc, sources_html
 from ui import annotations, loaders, mapview, playback, sidebar, state
@@ -35,7 +35,7 @@ def go_to_preset() -> None:
 
 def event_picked() -> None:
     """An event clicked on the track: its date and id become the view's."""
-    entries, picked = loaders.timeline().data, charts.picked_id(st.session_state["timeline"])
+    entries, picked = loaders.timeline().data, chart_specs.picked_id(st.session_state["timeline"])
     index = timeline.entry_index(entries, picked)
     if index is not None:
         playback.go_to(entries[index]["date"], picked)

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from geo.analysis.aggregate import POINT_LIMIT, CellIndex, cell_index
 from geo.core.timeline import StateLookup, incidents_in_window, state_lookup, window_mask
-from geo.render import charts
+from geo.render import chart_specs
 from geo.render.assets import figure_of
 from geo.render.live import externalise, split_live
 from geo.render.map import IncidentLayer, cell_layer, incident_layer
@@ -77,29 +77,34 @@ def chart_range(day: dt.date) -> tuple[dt.date, dt.date]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _track(folder: str, start: dt.date, end: dt.date, selected: str | None) -> dict[str, Any]:
+    from geo.render import charts  # Altair: imported with the first chart (see MAP_DRAWN_KEY)
+
     return charts.timeline_chart(loaders.timeline().data, start, start, end, selected).to_dict()
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _weekly(folder: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    from geo.render import charts  # Altair: imported with the first chart (see MAP_DRAWN_KEY)
+
     return charts.weekly_chart(loaders.incidents().data, start, start, end).to_dict()
 
 
 def track_spec(day: dt.date, selected: str | None) -> dict[str, Any]:
     """The negotiation track's Vega-Lite spec with ``day`` marked: built and validated once per
     axis and selection, only the date rule changes with the date."""
-    return charts.at_date(_track(loaders.data_dir(), *chart_range(day), selected), day)
+    return chart_specs.at_date(_track(loaders.data_dir(), *chart_range(day), selected), day)
 
 
 def weekly_spec(day: dt.date) -> dict[str, Any]:
     """The incidents-per-week spec with ``day`` marked (built once per axis)."""
-    return charts.at_date(_weekly(loaders.data_dir(), *chart_range(day)), day)
+    return chart_specs.at_date(_weekly(loaders.data_dir(), *chart_range(day)), day)
 
 
 #: Set on the session's first run of the Map page. What lies under the map (the charts, the
 #: event, the link) waits for the next run, which the map's first report of its view starts
 #: as soon as it is drawn: the browser then spends its first second on the map alone (the
-#: Vega-Lite charts alone cost it about half a second of work before the map shows).
+#: Vega-Lite charts alone cost it about half a second of work before the map shows), and a
+#: fresh server its first run without importing Altair.
 MAP_DRAWN_KEY: Final[str] = "map_drawn"
 
 

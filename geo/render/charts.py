@@ -11,8 +11,8 @@ import pandas as pd
 
 from geo.core import styles
 from geo.core.timeline import weekly_counts
+from geo.render.chart_specs import SELECTION
 
-SELECTION: Final[str] = "pick"
 KIND_ORDER: Final[list[str]] = [
     "agreement", "round_of_talks", "meeting", "proposal", "statement", "military_development",
 ]
@@ -118,24 +118,3 @@ def weekly_chart(
     rule = _rule(current, _x("date:T", start, end))
     return (bars + rule).properties(height=160, title="Incidents per week", usermeta=SVG,
                                     autosize=FIT_WIDTH)
-
-
-def at_date(spec: Mapping[str, Any], current: dt.date) -> dict[str, Any]:
-    """A chart's spec (``to_dict()`` of :func:`timeline_chart` or :func:`weekly_chart`) with its
-    date rule, the last layer, moved to ``current``: a date change re-sends the chart without
-    building and validating it again. ``spec`` is not modified."""
-    layers = list(spec["layer"])
-    layers[-1] = {**layers[-1], "data": {"values": [{"date": current.isoformat()}]}}
-    return {**spec, "layer": layers}
-
-
-def picked_id(selection_state: Any) -> str | None:
-    """The event id chosen on the chart, from streamlit's selection state."""
-    try:
-        picked = selection_state["selection"][SELECTION]
-    except (KeyError, TypeError):
-        return None
-    if isinstance(picked, list) and picked and isinstance(picked[0], Mapping):
-        value = picked[0].get("id")
-        return str(value) if value else None
-    return None

@@ -8,7 +8,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from geo.render.charts import SELECTION, at_date, picked_id, timeline_chart, weekly_chart
+from geo.render.chart_specs import SELECTION, at_date, picked_id
+from geo.render.charts import timeline_chart, weekly_chart
 
 
 def test_chart_holds_events_in_range_and_marks_date(make_timeline_entry) -> None:
