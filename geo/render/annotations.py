@@ -134,7 +134,9 @@ def annotation_layer(annotations: Iterable[Annotation], day: dt.date,
     """The layer of the annotations valid on ``day``."""
     group = folium.FeatureGroup(name=ANNOTATIONS_LABEL, show=show)
     features = [annotation_feature(a) for a in annotations_on(annotations, day)]
-    group.add_child(GeoJsonLayer(feature_collection(features)))
+    # Users' own content, changed by every edit: sent in the map's script, never written to
+    # the static folder every visitor can read (geo.render.live.externalise).
+    group.add_child(GeoJsonLayer(feature_collection(features), by_url=False))
     group.add_child(LayerAttribution([ANNOTATIONS_CREDIT]))
     return group
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
+import shapely
 from streamlit_folium import generate_leaflet_string
 
+from geo.core.annotation import Annotation
 from geo.core.timeline import state_at
 from geo.core.view import parse_view
 from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
 from geo.data.loaders import DATA_DIR, load_all
+from geo.render.annotations import ANNOTATIONS_LABEL
 from geo.render.elements import DataElement, GeoJsonLayer
 from geo.render.labels import LabelLayer
 from geo.render.legend import Legend
@@ -100,3 +105,22 @@ def test_a_layer_unchanged_by_the_date_keeps_its_url(tmp_path) -> None:
     assert before[GROUP_LABELS["places"]] == after[GROUP_LABELS["places"]] != set()
     # The positions held changed between these dates: their layer is a new file.
     assert before.get(GROUP_LABELS["positions"]) != after.get(GROUP_LABELS["positions"])
+
+
+def test_annotations_stay_in_the_script_and_out_of_the_static_folder(tmp_path) -> None:
+    big = shapely.Point(35.8, 33.1).buffer(0.05, quad_segs=200)  # JSON over BY_URL_MIN_CHARS
+    note = Annotation(id="own-1", name="Own reading", status="own_reading",
+                      valid_from=dt.date(2025, 1, 1), valid_to=None, sources=(),
+                      basis="schematic", confidence="low", note="", geometry=big,
+                      author="analyst", version=1, saved_at=dt.datetime(2025, 1, 2, tzinfo=dt.UTC))
+    data = load_all(DATA_DIR)
+    view = parse_view({"date": "2025-06-01"})
+    live = externalise(split_live(build_map(
+        state_at(data["layers"].data, view.date), data["incidents"].data,
+        MapSpec(view, (view.lat, view.lon, view.zoom), annotations=(note,)))),
+        lambda t: publish_text(t, static_dir=tmp_path))
+    group = next(g for g in live.groups if g.layer_name == ANNOTATIONS_LABEL)
+    layer = next(d for d in descendants(group) if isinstance(d, DataElement))
+    assert len(layer.data_json) >= BY_URL_MIN_CHARS and layer.data_url is None
+    assert not any("own-1" in f.read_text(encoding="utf-8")
+                   for f in (tmp_path / LAYER_DATA).iterdir())
