@@ -24,15 +24,22 @@ TEXT_JS: Final[str] = (
     "function text(t, lines) { return typeof t === 'string' ? t : t.map(function(x) { "
     f"return typeof x === 'number' ? lines[x] : x; }}).join({json_text(POPUP_BREAK)}); }}"
 )
-#: JavaScript ``withData(src, use)``: ``use(src)`` at once when the layer's data came in the
-#: script, or once fetched when ``src`` is the promise of :attr:`DataElement.data_source`
+#: JavaScript ``withData(src, use, layer)``: ``use(src)`` at once when the layer's data came in
+#: the script, or once fetched when ``src`` is the promise of :attr:`DataElement.data_source`
 #: (``window.__layerDataPending`` counts the fetches under way; each one done fires
 #: ``layerdata`` on the window). A failed fetch is reported on the console, and the layer
-#: stays empty.
+#: stays empty. ``inOrder(layer)`` notes the page's layers in the order of its script
+#: (``window.__layerOrder``): a layer drawn late, its data fetched, would be drawn over those
+#: that come after it (the incidents, annotations), so these are brought back on top of it.
 WITH_DATA_JS: Final[str] = (
-    "function withData(src, use) { if (!src || typeof src.then !== 'function') { use(src); "
-    "return; } var w = window; w.__layerDataPending = (w.__layerDataPending || 0) + 1; "
-    "src.then(use).catch(function(e) { console.error('layer data not drawn', e); })"
+    "function inOrder(layer) { var w = window; (w.__layerOrder = w.__layerOrder || [])"
+    ".push(layer); return w.__layerOrder; } "
+    "function withData(src, use, layer) { var order = inOrder(layer); "
+    "if (!src || typeof src.then !== 'function') { use(src); return; } "
+    "var w = window; w.__layerDataPending = (w.__layerDataPending || 0) + 1; "
+    "src.then(function(d) { use(d); order.slice(order.indexOf(layer) + 1).forEach("
+    "function(l) { if (l.bringToFront) l.bringToFront(); }); })"
+    ".catch(function(e) { console.error('layer data not drawn', e); })"
     ".then(function() { w.__layerDataPending -= 1; w.dispatchEvent(new Event('layerdata')); "
     "}); }"
 )
@@ -156,7 +163,7 @@ class GeoJsonLayer(DataElement):
                 {%- endif %}
             }
         });
-        withData(src, function(d) { data = d; layer.addData(d); });
+        withData(src, function(d) { data = d; layer.addData(d); }, layer);
         return layer;
         })({{ (this.source or this).get_name() }}_data).addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -217,6 +224,8 @@ class ZoomLevelsLayer(DataElement):
         {% macro script(this, kwargs) %}
         (function() {
             var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
+            {{ this.with_data_js }}
+            inOrder(parent);
             var levels = {{ this.data_json }}.map(function(level) {
                 level.layer = L.featureGroup(level.x.map(function(x, i) {
                     var t = level.t[i];

@@ -97,7 +97,7 @@ class LabelLayer(DataElement):
                     (window.__edgeLabels = window.__edgeLabels || []).push(m);
                 }
                 group.addLayer(m);
-            }); });
+            }); }, group);
         })();
         {% endmacro %}
     """)

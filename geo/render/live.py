@@ -50,6 +50,7 @@ class Restore(folium.MacroElement):
             var map = {{ this._parent._parent.get_name() }};
             [{{ this.hidden|join(', ') }}].forEach(function(g) { map.removeLayer(g); });
             map.fire('zoomend');
+            window.__layerOrder = [];  // the next date's layers are noted afresh
             {% if this.legend %}
             if (window.liveLegend) { map.removeControl(window.liveLegend); }
             var box = L.control({position: {{ this.legend.position|tojson }}});

@@ -161,3 +161,21 @@ def test_playback_steps_the_live_map_and_pause_keeps_the_frame(app_url: str, pag
     assert not errors  # every side layer and the legend were drawn
     picker = page.locator('[data-testid="stMain"] [data-testid="stDateInput"]')
     assert re.sub(r"\D", "", picker.inner_text()) == shown.replace("-", "")  # the picker too
+
+
+def test_layers_fetched_late_stay_under_the_incidents(app_url: str, page) -> None:
+    """Layer data fetched by URL arrives after the incidents, sent in the script: the late
+    layers must still be drawn under them (the order of the page's layers), or their polygons
+    would cover the incidents and take their clicks."""
+    page.goto(f"{app_url}/?date=2025-06-01&window=since")
+    frame = map_frame(page)
+    frame.locator(".leaflet-container[data-labels-ready='1']").wait_for()  # all data drawn
+    order = frame.locator(".leaflet-overlay-pane svg").first.evaluate(
+        """svg => { const kinds = [...svg.querySelectorAll('path')].map(p => p.getAttribute('class'));
+                    const last = k => kinds.map((c, i) => (c || '').includes(k) ? i : -1)
+                                           .reduce((a, b) => Math.max(a, b), -1);
+                    const first = k => kinds.findIndex(c => (c || '').includes(k));
+                    return {aol: last('lyr-area_of_limitation'), districts: last('lyr-district'),
+                            incident: first('incident')}; }""")
+    assert order["incident"] > 0 and order["aol"] >= 0, order
+    assert order["incident"] > order["aol"] and order["incident"] > order["districts"], order
