@@ -226,22 +226,24 @@ class ZoomLevelsLayer(DataElement):
             var parent = {{ this._parent.get_name() }}, map = {{ this.map_name }};
             {{ this.with_data_js }}
             inOrder(parent);
-            var levels = {{ this.data_json }}.map(function(level) {
-                level.layer = L.featureGroup(level.x.map(function(x, i) {
+            var levels = {{ this.data_json }};
+            function markers(level) {  // a level's markers, made when it is first shown
+                return level.layer || (level.layer = L.featureGroup(level.x.map(function(x, i) {
                     var t = level.t[i];
                     return L.circleMarker([level.y[i], x], Object.assign(
                         {radius: level.r[i], fillColor: level.colors[t]}, level.style)
                     ).bindTooltip(level.n[i] + ' incidents · ' + level.f[i]
                                   + ' reported fatalities · mostly ' + level.types[t]);
-                }));
-                return level;
-            });
+                })));
+            }
             function sync() {
                 var z = map.getZoom();
                 levels.forEach(function(level) {
                     var on = z >= level.min_zoom && z <= level.max_zoom;
-                    if (on && !parent.hasLayer(level.layer)) parent.addLayer(level.layer);
-                    if (!on && parent.hasLayer(level.layer)) parent.removeLayer(level.layer);
+                    if (on && !parent.hasLayer(markers(level))) parent.addLayer(level.layer);
+                    if (!on && level.layer && parent.hasLayer(level.layer)) {
+                        parent.removeLayer(level.layer);
+                    }
                 });
             }
             map.on('zoomend', sync); map.whenReady(sync);

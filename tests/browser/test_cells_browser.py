@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.synth import synthetic_incidents, write_csv
 from geo.analysis.aggregate import POINT_LIMIT
@@ -39,3 +40,10 @@ def test_many_incidents_are_drawn_as_cells_with_their_counts(cells_url: str, pag
     tip.wait_for()
     assert tip.inner_text().split(" incidents · ")[0].isdigit()
     page.screenshot(path=str(ARTIFACTS / "map-cells.png"))
+    # Zoomed in past the level's range, the finer grid's cells (made when first shown) replace
+    # them: smaller cells, more of them in the same area.
+    before = cells.count()
+    for _ in range(3):
+        frame.locator(".leaflet-control-zoom-in").click()
+    expect(cells).not_to_have_count(before)
+    expect(cells.first).to_be_visible()
