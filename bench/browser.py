@@ -62,6 +62,9 @@ def phases(browser: Any, url: str, selector: str, timeout_s: float,
         out["leaflet_s"] = time.perf_counter() - started
         frame.locator(selector).first.wait_for(state="visible", timeout=timeout_s * 1000)
         out["visible_s"] = time.perf_counter() - started
+        if then:
+            page.locator(then).first.wait_for(state="visible", timeout=timeout_s * 1000)
+            out["then_s"] = time.perf_counter() - started
         inner = page.frames[-1] if len(page.frames) > 1 else page.main_frame
         timing = inner.evaluate(
             "() => { const t = performance.getEntriesByType('navigation')[0];"
