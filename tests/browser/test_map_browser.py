@@ -171,7 +171,8 @@ def test_layers_fetched_late_stay_under_the_incidents(app_url: str, page) -> Non
     frame = map_frame(page)
     frame.locator(".leaflet-container[data-labels-ready='1']").wait_for()  # all data drawn
     order = frame.locator(".leaflet-overlay-pane svg").first.evaluate(
-        """svg => { const kinds = [...svg.querySelectorAll('path')].map(p => p.getAttribute('class'));
+        """svg => { const kinds = [...svg.querySelectorAll('path')]
+                                  .map(p => p.getAttribute('class'));
                     const last = k => kinds.map((c, i) => (c || '').includes(k) ? i : -1)
                                            .reduce((a, b) => Math.max(a, b), -1);
                     const first = k => kinds.findIndex(c => (c || '').includes(k));
