@@ -24,23 +24,29 @@ TEXT_JS: Final[str] = (
     "function text(t, lines) { return typeof t === 'string' ? t : t.map(function(x) { "
     f"return typeof x === 'number' ? lines[x] : x; }}).join({json_text(POPUP_BREAK)}); }}"
 )
+#: The page-wide state of the layer-data scripts, named once for the scripts that read it
+#: (geo.render.labels.Declutter, geo.render.live.Restore): the fetches under way, the event
+#: each one fires when done, the page's layers in the order of its script.
+PENDING_JS: Final[str] = "window.__layerDataPending"
+DATA_EVENT: Final[str] = "layerdata"
+ORDER_JS: Final[str] = "window.__layerOrder"
 #: JavaScript ``withData(src, use, layer)``: ``use(src)`` at once when the layer's data came in
 #: the script, or once fetched when ``src`` is the promise of :attr:`DataElement.data_source`
-#: (``window.__layerDataPending`` counts the fetches under way; each one done fires
-#: ``layerdata`` on the window). A failed fetch is reported on the console, and the layer
-#: stays empty. ``inOrder(layer)`` notes the page's layers in the order of its script
-#: (``window.__layerOrder``): a layer drawn late, its data fetched, would be drawn over those
-#: that come after it (the incidents, annotations), so these are brought back on top of it.
+#: (counted in PENDING_JS while under way; DATA_EVENT fired on the window when done). A failed
+#: fetch is reported on the console, and the layer stays empty. ``inOrder(layer)`` notes the
+#: page's layers in the order of its script (ORDER_JS): a layer drawn late, its data fetched,
+#: would be drawn over those that come after it (the incidents, annotations), so these are
+#: brought back on top of it.
 WITH_DATA_JS: Final[str] = (
-    "function inOrder(layer) { var w = window; (w.__layerOrder = w.__layerOrder || [])"
-    ".push(layer); return w.__layerOrder; } "
+    f"function inOrder(layer) {{ {ORDER_JS} = {ORDER_JS} || []; {ORDER_JS}.push(layer); "
+    f"return {ORDER_JS}; }} "
     "function withData(src, use, layer) { var order = inOrder(layer); "
     "if (!src || typeof src.then !== 'function') { use(src); return; } "
-    "var w = window; w.__layerDataPending = (w.__layerDataPending || 0) + 1; "
+    f"{PENDING_JS} = ({PENDING_JS} || 0) + 1; "
     "src.then(function(d) { use(d); order.slice(order.indexOf(layer) + 1).forEach("
     "function(l) { if (l.bringToFront) l.bringToFront(); }); })"
     ".catch(function(e) { console.error('layer data not drawn', e); })"
-    ".then(function() { w.__layerDataPending -= 1; w.dispatchEvent(new Event('layerdata')); "
+    f".then(function() {{ {PENDING_JS} -= 1; window.dispatchEvent(new Event('{DATA_EVENT}')); "
     "}); }"
 )
 

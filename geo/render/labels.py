@@ -17,7 +17,7 @@ from jinja2 import Template
 
 from geo.core import styles
 from geo.core.labels import MapLabel
-from geo.render.elements import TEXT_JS, DataElement, ScriptElement
+from geo.render.elements import DATA_EVENT, PENDING_JS, TEXT_JS, DataElement, ScriptElement
 from geo.render.payloads import shared_lines
 from geo.render.popups import esc
 
@@ -160,13 +160,13 @@ class Declutter(ScriptElement):
                     it.n.parentNode.classList.toggle('lbl-off', !show);
                 });
                 // Ready once no layer data is still on its way (geo.render.elements).
-                if (!window.__layerDataPending) map.getContainer().dataset.labelsReady = '1';
+                if (!{{ this.pending }}) map.getContainer().dataset.labelsReady = '1';
             }
             function later() {
                 if (!queued) { queued = true; requestAnimationFrame(run); }
             }
             map.on('zoomend moveend resize overlayadd overlayremove layeradd', later);
-            window.addEventListener('layerdata', later);
+            window.addEventListener({{ this.data_event|tojson }}, later);
             map.whenReady(later);
         })();
         {% endmacro %}
@@ -176,3 +176,4 @@ class Declutter(ScriptElement):
         super().__init__()
         self._name = "Declutter"
         self.gap = GAP_PX
+        self.pending, self.data_event = PENDING_JS, DATA_EVENT

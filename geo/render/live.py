@@ -22,7 +22,7 @@ from branca.element import Element
 from jinja2 import Template
 
 from geo.core.vocabulary import GROUP_LABELS, TERRAIN_GROUPS
-from geo.render.elements import DataElement
+from geo.render.elements import ORDER_JS, DataElement
 from geo.render.legend import Legend
 
 #: Overlays that stay on the map whatever the date.
@@ -50,7 +50,7 @@ class Restore(folium.MacroElement):
             var map = {{ this._parent._parent.get_name() }};
             [{{ this.hidden|join(', ') }}].forEach(function(g) { map.removeLayer(g); });
             map.fire('zoomend');
-            window.__layerOrder = [];  // the next date's layers are noted afresh
+            {{ this.order }} = [];  // the next date's layers are noted afresh
             {% if this.legend %}
             if (window.liveLegend) { map.removeControl(window.liveLegend); }
             var box = L.control({position: {{ this.legend.position|tojson }}});
@@ -70,6 +70,7 @@ class Restore(folium.MacroElement):
     def __init__(self, hidden: list[str], legend: Legend | None) -> None:
         super().__init__()
         self._name = "Restore"
+        self.order = ORDER_JS
         self.hidden = hidden
         self.legend = legend
 
